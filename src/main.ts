@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { loadConfig } from './config/config';
+import { openDatabase } from './app/database';
+import { createLogger } from './app/logger';
+import { migrate, openOrm } from './app/orm';
+import { createServer } from './app/server';
+import { SqlPool } from './app/sql-pool';
+
+// config -> database (embedded or DATABASE_URL) -> migrations -> server; and back down on SIGINT/SIGTERM.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    cleanups.length = 0;
+  };
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    void cleanUp().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
+  };
+  // Registered before the database starts, so that Ctrl-C during start-up also stops it.
+  const listenForSignals = () => {
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  };
+  listenForSignals();
+
+  try {
+    const database = await openDatabase(config, logger);
+    // The embedded server's package replaces signal handlers when it loads; take them back.
+    listenForSignals();
+    cleanups.push(() => database.stop());
+    const orm = await openOrm(database.url, logger);
+    cleanups.push(() => orm.close(true));
+    const applied = await migrate(orm);
+    logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
+    const db = new SqlPool(database.url, 20);
+    cleanups.push(() => db.close());
+
+    const server = await createServer({
+      services: { em: orm.em, db, settings: { precedence: config.precedence }, logger },
+      jwtSecret: config.jwtSecret,
+      production: config.nodeEnv === 'production',
+    });
+    cleanups.push(() => server.stop());
+    await new Promise<void>((resolve, reject) => {
+      server.httpServer.once('error', reject);
+      server.httpServer.listen(config.port, () => resolve());
+    });
+    logger.info({ port: config.port, embedded: database.embedded }, `pension-aid listening on http://localhost:${config.port}/graphql`);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pension-aid failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+import type { RequestContext } from '../../app/context';
+import { requireViewer } from '../../app/context';
+import { isCountyCode } from '../../shared/county';
+import { yearOf } from '../../shared/dates';
+import { BadUserInputError, ForbiddenError, ProblemList } from '../../shared/errors';
+import { IdNumber } from '../../shared/id-number';
+import { INPUT_PERMISSIONS, isGranted } from '../access/permission-table';
+import { PeopleQueries, type PersonRow, type PersonSearch } from './people.queries';
+import type { PersonConnection, PersonFilterInput } from './person.types';
+
+export const MAX_PAGE_SIZE = 500;
+
+const CURSOR_PREFIX = 'person:';
+
+export function encodeCursor(id: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number | null {
+  const text = Buffer.from(cursor, 'base64url').toString();
+  if (!text.startsWith(CURSOR_PREFIX)) return null;
+  const id = Number(text.slice(CURSOR_PREFIX.length));
+  return Number.isSafeInteger(id) && id >= 0 ? id : null;
+}
+
+/** Parses an idNumber argument (R13) or fails naming the field. */
+export function parseIdNumberArgument(value: string, field = 'idNumber'): IdNumber {
+  try {
+    return IdNumber.parse(value);
+  } catch (error) {
+    throw BadUserInputError.single(field, `ID number ${(error as Error).message}`);
+  }
+}
+
+function validateFilter(context: RequestContext, filter: PersonFilterInput | null | undefined, problems: ProblemList): PersonSearch {
+  if (!filter) return {};
+  const viewer = requireViewer(context);
+  for (const [field, value] of Object.entries(filter)) {
+    if (value === null || value === undefined) continue;
+    const grant = INPUT_PERMISSIONS.PersonFilter?.[field];
+    if (grant && !isGranted(grant, viewer.department, viewer.county === null)) {
+      throw new ForbiddenError(`Your department may not filter persons by ${field}`);
+    }
+  }
+  if (filter.county != null && !isCountyCode(filter.county)) problems.add('filter.county', `"${filter.county}" is not one of the 14 county codes`);
+  for (const level of filter.disabilityLevels ?? []) {
+    if (level < 1 || level > 4) problems.add('filter.disabilityLevels', `disability level ${level} is not between 1 and 4`);
+  }
+  return { county: filter.county, category: filter.category, disabilityLevels: filter.disabilityLevels, activeOn: filter.activeOn };
+}
+
+export class PersonService {
+  private readonly queries: PeopleQueries;
+
+  constructor(private readonly context: RequestContext) {
+    this.queries = new PeopleQueries(context.db);
+  }
+
+  async findByIdNumber(idNumberText: string): Promise<PersonRow | null> {
+    const viewer = requireViewer(this.context);
+    const idNumber = parseIdNumberArgument(idNumberText);
+    return this.queries.findVisible(viewer, idNumber.value, yearOf(this.context.today));
+  }
+
+  async page(filter: PersonFilterInput | null | undefined, first: number, after: string | null | undefined): Promise<PersonConnection> {
+    const viewer = requireViewer(this.context);
+    const problems = new ProblemList();
+    const search = validateFilter(this.context, filter, problems);
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) problems.add('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
+    const afterId = after == null ? null : decodeCursor(after);
+    if (after != null && afterId === null) problems.add('after', 'is not a cursor returned by this API');
+    problems.throwIfAny();
+
+    const year = yearOf(this.context.today);
+    const { rows, hasNextPage } = await this.queries.page(viewer, search, first, afterId, year);
+    const edges = rows.map((row) => ({ cursor: encodeCursor(row.id), node: row }));
+    return {
+      edges,
+      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      countTotal: () => this.queries.count(viewer, search, year),
+    };
+  }
+}

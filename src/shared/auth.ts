@@ -1,0 +1,48 @@
+import jwt from 'jsonwebtoken';
+import { isCountyCode } from './county';
+import { isDepartment, type Department } from './domain';
+import { UnauthenticatedError } from './errors';
+
+/** Who is asking: from the bearer token's claims (DESIGN.md §6). `county` null = city level. */
+export interface Viewer {
+  subject: string;
+  department: Department;
+  county: string | null;
+}
+
+export function isCityLevel(viewer: Viewer): boolean {
+  return viewer.county === null;
+}
+
+/** Verifies an HS256 token and turns its claims into a Viewer; anything off is UNAUTHENTICATED. */
+export function verifyToken(token: string, secret: string): Viewer {
+  let claims: jwt.JwtPayload | string;
+  try {
+    claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
+  } catch (error) {
+    const reason = error instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid';
+    throw new UnauthenticatedError(`Authentication failed: ${reason}`);
+  }
+  if (typeof claims === 'string') throw new UnauthenticatedError('Authentication failed: the token has no claims');
+  const { sub, department, county } = claims as { sub?: unknown; department?: unknown; county?: unknown };
+  if (typeof sub !== 'string' || sub === '') throw new UnauthenticatedError('Authentication failed: the token has no subject');
+  if (!isDepartment(department)) throw new UnauthenticatedError('Authentication failed: unknown department');
+  if (county !== undefined && county !== null && !isCountyCode(county)) {
+    throw new UnauthenticatedError('Authentication failed: unknown county');
+  }
+  return { subject: sub, department, county: (county as string | null | undefined) ?? null };
+}
+
+export function signToken(viewer: Viewer, secret: string, expiresInSeconds = 8 * 3600): string {
+  const claims: Record<string, string> = { department: viewer.department };
+  if (viewer.county !== null) claims.county = viewer.county;
+  return jwt.sign(claims, secret, { algorithm: 'HS256', subject: viewer.subject, expiresIn: expiresInSeconds });
+}
+
+/** Reads "Authorization: Bearer <token>"; null when there is no header. */
+export function viewerFromHeader(header: string | undefined, secret: string): Viewer | null {
+  if (header === undefined || header.trim() === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new UnauthenticatedError('Authentication failed: expected "Authorization: Bearer <token>"');
+  return verifyToken(match[1]!, secret);
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { openOrm } from '../../src/app/orm';
+import { buildBaseSchema, printSdl, SCHEMA_FILE } from '../../src/app/schema';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('committed artefacts', () => {
+  let database: TestDatabase;
+  let orm: MikroORM;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
+    orm = await openOrm(database.url, undefined, 2);
+  });
+
+  afterAll(async () => {
+    await orm.close(true);
+    await database.drop();
+  });
+
+  it('should match schema/schema.graphql when the code emits its schema (run npm run schema:emit)', async () => {
+    const emitted = printSdl(await buildBaseSchema());
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(emitted);
+  });
+
+  it('should need no new migration when all committed migrations are applied (run npm run migration:create)', async () => {
+    const pending = await orm.getMigrator().getPendingMigrations();
+    expect(pending).toEqual([]);
+    const difference = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+    expect(difference.trim()).toBe('');
+  });
+
+  it('should hold the 14 counties of DESIGN.md after migrating', async () => {
+    const rows = await orm.em.fork().getConnection().execute<Array<{ count: string }>>('select count(*) as count from county');
+    expect(Number(rows[0]!.count)).toBe(14);
+  });
+});

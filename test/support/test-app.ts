@@ -1,0 +1,72 @@
+import { inject } from 'vitest';
+import supertest from 'supertest';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { createLogger } from '../../src/app/logger';
+import { openOrm } from '../../src/app/orm';
+import { createServer, type AppServer } from '../../src/app/server';
+import { SqlPool } from '../../src/app/sql-pool';
+import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
+import { signToken } from '../../src/shared/auth';
+import type { Department } from '../../src/shared/domain';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const TEST_JWT_SECRET = 'pension-aid-test-secret-0123456789';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data: T | null | undefined;
+  errors: Array<{ message: string; path?: readonly (string | number)[]; extensions?: { code?: string; problems?: Array<{ row: number | null; field: string; message: string }> } }> | undefined;
+}
+
+export interface TestApp {
+  server: AppServer;
+  db: SqlPool;
+  orm: MikroORM;
+  database: TestDatabase;
+  /** A token for a department, city level unless a county is given. */
+  token(department: Department, county?: string | null, subject?: string): string;
+  /** POSTs a GraphQL operation and returns { status, data, errors }. */
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, path?: string): Promise<GraphQLResponse<T>>;
+  http(): ReturnType<typeof supertest>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Fixed "now" for the request context. */
+  now?: Date;
+  production?: boolean;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
+  const logger = createLogger('silent');
+  const orm = await openOrm(database.url, logger, 5);
+  const db = new SqlPool(database.url, 5);
+  const server = await createServer({
+    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: options.now ? () => options.now! : undefined },
+    jwtSecret: TEST_JWT_SECRET,
+    production: options.production ?? false,
+  });
+  const agent = supertest(server.app);
+  return {
+    server,
+    db,
+    orm,
+    database,
+    token: (department, county = null, subject = 'tester') => signToken({ subject, department, county }, TEST_JWT_SECRET),
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}, token: string | null = null, path = '/graphql') {
+      let request = agent.post(path).set('content-type', 'application/json');
+      if (token) request = request.set('authorization', `Bearer ${token}`);
+      const response = await request.send({ query, variables });
+      const body = response.body as { data?: T | null; errors?: GraphQLResponse<T>['errors'] };
+      return { status: response.status, data: body.data, errors: body.errors };
+    },
+    http: () => agent,
+    async close() {
+      await server.stop();
+      await db.close();
+      await orm.close(true);
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DEVELOPMENT_JWT_SECRET, loadConfig } from '../../src/config/config';
+
+describe('loadConfig', () => {
+  it('should use the documented defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.databaseUrl).toBeNull();
+    expect(config.dataDir.endsWith('.data')).toBe(true);
+    expect(config.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(config.precedence).toEqual(['RETURNED_POVERTY', 'TEKUN', 'DIBAO']);
+  });
+
+  it('should name the variable when a value is bad', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
+    expect(() => loadConfig({ PA_CATEGORY_PRECEDENCE: 'DIBAO,TEKUN,RETURNED_POVERTY' })).toThrow(/PA_CATEGORY_PRECEDENCE/);
+  });
+
+  it('should refuse to start in production without a real JWT secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).jwtSecret).toBe('x'.repeat(40));
+  });
+
+  it('should accept the other civil-affairs order as a setting', () => {
+    expect(loadConfig({ PA_CATEGORY_PRECEDENCE: 'RETURNED_POVERTY,DIBAO,TEKUN' }).precedence).toEqual(['RETURNED_POVERTY', 'DIBAO', 'TEKUN']);
+  });
+});
