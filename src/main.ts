@@ -32,16 +32,11 @@ async function main(): Promise<void> {
     });
   };
   // Registered before the database starts, so that Ctrl-C during start-up also stops it.
-  const listenForSignals = () => {
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-  };
-  listenForSignals();
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   try {
     const database = await openDatabase(config, logger);
-    // The embedded server's package replaces signal handlers when it loads; take them back.
-    listenForSignals();
     cleanups.push(() => database.stop());
     const orm = await openOrm(database.url, logger);
     cleanups.push(() => orm.close(true));

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { AppConfig } from '../config/config';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import type { Logger } from './logger';
 
 export const EMBEDDED_DATABASE_NAME = 'pension_aid';
@@ -23,11 +23,16 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
   }
 }
 
-/** DATABASE_URL when given; otherwise an embedded PostgreSQL in PA_DATA_DIR. */
-export async function openDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {
+/**
+ * DATABASE_URL when given; otherwise an embedded PostgreSQL in PA_DATA_DIR. With `shareRunning`, a tool
+ * uses the embedded server that `npm start` already runs on that folder instead of failing.
+ */
+export async function openDatabase(config: AppConfig, logger: Logger, options: { shareRunning?: boolean } = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl !== null) {
     return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
   }
+  const running = options.shareRunning ? runningEmbeddedPostgres(config.dataDir, config.embeddedPort) : null;
+  if (running) return { url: running.urlFor(EMBEDDED_DATABASE_NAME), embedded: true, stop: running.stop };
   const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPort, logger);
   try {
     await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE_NAME);

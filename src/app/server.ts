@@ -50,6 +50,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: true,
+    // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !production,
     formatError: createErrorFormatter(services.logger, production),
     plugins: [
