@@ -1,4 +1,9 @@
 import jwt from 'jsonwebtoken';
+import supertest from 'supertest';
+import { createLogger } from '../../src/app/logger';
+import { createServer } from '../../src/app/server';
+import { SqlPool } from '../../src/app/sql-pool';
+import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anIdNumber, insertPerson } from '../factories/person.factory';
 import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
@@ -45,6 +50,22 @@ describe('foundation: server, authentication and the persons slice', () => {
     const ready = await app.http().get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ready' });
+  });
+
+  it('should answer /readyz with 503 when the database does not answer', async () => {
+    const unreachable = new SqlPool('postgres://nobody@127.0.0.1:1/none', 1);
+    const server = await createServer({
+      services: { em: app.orm.em, db: unreachable, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') },
+      jwtSecret: TEST_JWT_SECRET,
+      production: true,
+    });
+    try {
+      expect((await supertest(server.app).get('/readyz')).status).toBe(503);
+      expect((await supertest(server.app).get('/healthz')).status).toBe(200);
+    } finally {
+      await server.stop();
+      await unreachable.close();
+    }
   });
 
   it('should refuse a request without a token with UNAUTHENTICATED', async () => {
