@@ -178,7 +178,103 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
-  it('should keep ids of the scenario available for later checks', () => {
-    expect(Object.keys(ids)).toHaveLength(13);
+  const BUDGET = 'query Budget($year: Int!, $county: String) { budget(year: $year, county: $county) { year amount lines { county department persons amount cityShare countyShare } } }';
+  const line = (county: string, department: string, persons: number, amount: string, cityShare: string, countyShare: string) => ({
+    county, department, persons, amount, cityShare, countyShare,
+  });
+
+  it('should budget per county and funding department with per-person rounded shares', async () => {
+    const result = await app.graphql<{ budget: { year: number; amount: string; lines: unknown[] } }>(BUDGET, { year: 2024 }, app.token('FINANCE'));
+    expect(result.errors).toBeUndefined();
+    // Eligible or to enrol on 31 Oct: P1 (A), P2 (B, RETURNED_POVERTY), P4 and P11 (B), P12 (C), P8 and P13 (D).
+    // B's rule: 133.33 x 0.6 = 79.998 -> city 80.00, county 53.33 per person.
+    expect(result.data!.budget).toEqual({
+      year: 2024,
+      amount: '799.99', // 100 + 266.66 + 133.33 + 100 + 200
+      lines: [
+        line(A, 'CIVIL_AFFAIRS', 1, '100.00', '50.00', '50.00'),
+        line(B, 'CIVIL_AFFAIRS', 2, '266.66', '160.00', '106.66'),
+        line(B, 'RURAL_REVITALIZATION', 1, '133.33', '80.00', '53.33'),
+        line(C, 'CIVIL_AFFAIRS', 1, '100.00', '50.00', '50.00'),
+        line(D, 'CIVIL_AFFAIRS', 2, '200.00', '100.00', '100.00'),
+      ],
+    });
+  });
+
+  it('should show a department only its own budget lines and a county user only its county', async () => {
+    const rural = await app.graphql<{ budget: { amount: string; lines: unknown[] } }>(BUDGET, { year: 2024 }, app.token('RURAL_REVITALIZATION'));
+    expect(rural.data!.budget).toEqual({ year: 2024, amount: '133.33', lines: [line(B, 'RURAL_REVITALIZATION', 1, '133.33', '80.00', '53.33')] });
+    const civil = await app.graphql<{ budget: { amount: string; lines: Array<{ department: string }> } }>(BUDGET, { year: 2024 }, app.token('CIVIL_AFFAIRS'));
+    expect(civil.data!.budget.amount).toBe('666.66');
+    expect(new Set(civil.data!.budget.lines.map((budgetLine) => budgetLine.department))).toEqual(new Set(['CIVIL_AFFAIRS']));
+    const countyB = await app.graphql<{ budget: { amount: string; lines: unknown[] } }>(BUDGET, { year: 2024 }, app.token('HRSS', B));
+    expect(countyB.data!.budget.amount).toBe('399.99');
+    expect(countyB.data!.budget.lines).toHaveLength(2);
+    const forbidden = await app.graphql(BUDGET, { year: 2024, county: A }, app.token('HRSS', B));
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const bad = await app.graphql(BUDGET, { year: 1999, county: 'x' }, app.token('HRSS'));
+    expect(bad.errors?.[0]?.extensions?.problems?.map((problem) => problem.field).sort()).toEqual(['county', 'year']);
+  });
+
+  const COMPARISON = `query Compare($from: Date!, $to: Date!, $county: String, $category: HardshipCategory) {
+    rosterComparison(from: $from, to: $to, county: $county, category: $category) {
+      added { idNumber name county before after } removed { idNumber name county before after } changed { idNumber name county before after } } }`;
+  interface Comparison { added: Array<{ name: string }>; removed: Array<{ name: string }>; changed: Array<{ name: string; county: string; before: string | null; after: string | null }> }
+  const names = (entries: Array<{ name: string }>) => entries.map((entry) => entry.name).sort();
+
+  it('should list added, removed and changed persons between two quarter ends', async () => {
+    const result = await app.graphql<{ rosterComparison: Comparison }>(COMPARISON, { from: '2024-06-30', to: '2024-12-30' }, app.token('HRSS'));
+    expect(result.errors).toBeUndefined();
+    const comparison = result.data!.rosterComparison;
+    // Added: P4 (31 Oct), P5 (1 Nov). Removed: P3 (exit 31 Oct), P10 (exit 1 Sep).
+    expect(names(comparison.added)).toEqual(['P4', 'P5']);
+    expect(names(comparison.removed)).toEqual(['P10', 'P3']);
+    // Changed: P11 moved A -> B (DIBAO both); P13 DIBAO -> TEKUN in D.
+    expect(comparison.changed.map(({ name, county, before, after }) => ({ name, county, before, after })).sort((x, y) => x.name.localeCompare(y.name))).toEqual([
+      { name: 'P11', county: B, before: 'DIBAO', after: 'DIBAO' },
+      { name: 'P13', county: D, before: 'DIBAO', after: 'TEKUN' },
+    ]);
+    expect(comparison.added.find((entry) => entry.name === 'P4')).toMatchObject({ idNumber: ids.P4, county: B, before: null, after: 'DIBAO' });
+  });
+
+  it('should compare only the entries a county-level department may see', async () => {
+    // CIVIL_AFFAIRS in A sees DIBAO/TEKUN entries in A only: P3 exits, P11 leaves A; P2's DIBAO in A stays.
+    const result = await app.graphql<{ rosterComparison: Comparison }>(COMPARISON, { from: '2024-06-30', to: '2024-12-30' }, app.token('CIVIL_AFFAIRS', A));
+    expect(names(result.data!.rosterComparison.removed)).toEqual(['P11', 'P3']);
+    expect(result.data!.rosterComparison.added).toEqual([]);
+    expect(result.data!.rosterComparison.changed).toEqual([]);
+    // A city user asking for county B sees the move into B as a change, P4 and P5 as additions.
+    const countyB = await app.graphql<{ rosterComparison: Comparison }>(COMPARISON, { from: '2024-06-30', to: '2024-12-30', county: B }, app.token('HRSS'));
+    expect(names(countyB.data!.rosterComparison.added)).toEqual(['P4', 'P5']);
+    expect(names(countyB.data!.rosterComparison.changed)).toEqual(['P11']);
+    // Only TEKUN: P13 is added (TEKUN from 1 Sep), P5 added, P3 removed.
+    const tekun = await app.graphql<{ rosterComparison: Comparison }>(COMPARISON, { from: '2024-06-30', to: '2024-12-30', category: 'TEKUN' }, app.token('HRSS'));
+    expect(names(tekun.data!.rosterComparison.added)).toEqual(['P13', 'P5']);
+    expect(names(tekun.data!.rosterComparison.removed)).toEqual(['P3']);
+  });
+
+  it('should refuse another department\'s category with FORBIDDEN and from after to with BAD_USER_INPUT', async () => {
+    const forbidden = await app.graphql(COMPARISON, { from: '2024-06-30', to: '2024-12-30', category: 'RETURNED_POVERTY' }, app.token('CIVIL_AFFAIRS'));
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const backwards = await app.graphql(COMPARISON, { from: '2024-12-30', to: '2024-06-30' }, app.token('HRSS'));
+    expect(backwards.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(backwards.errors?.[0]?.extensions?.problems?.[0]?.field).toBe('from');
+  });
+
+  it('should screen level 3/4 disabled persons on the proxy roster for the Disabled Persons\' Federation', async () => {
+    const query = 'query S($year: Int!, $county: String) { subsidyScreening(year: $year, county: $county) { countedCategory disabilityLevel person { idNumber name } } }';
+    const result = await app.graphql<{ subsidyScreening: Array<{ countedCategory: string; disabilityLevel: number; person: { idNumber: string; name: string } }> }>(
+      query, { year: 2024 }, app.token('DISABLED_FEDERATION'));
+    expect(result.errors).toBeUndefined();
+    // P1 (level 3, eligible) and P2 (level 4, to enrol); P6 (level 3) is 60 and receiving, so not proxy-paid.
+    expect(result.data!.subsidyScreening.map((entry) => [entry.person.name, entry.countedCategory, entry.disabilityLevel]).sort()).toEqual([
+      ['P1', 'DIBAO', 3],
+      ['P2', 'RETURNED_POVERTY', 4],
+    ]);
+    // In county A: P1, and P2 through its DIBAO entry in A (it also counts in B).
+    const countyA = await app.graphql<{ subsidyScreening: Array<{ person: { name: string } }> }>(query, { year: 2024 }, app.token('DISABLED_FEDERATION', A));
+    expect(countyA.data!.subsidyScreening.map((entry) => entry.person.name).sort()).toEqual(['P1', 'P2']);
+    const countyC = await app.graphql<{ subsidyScreening: unknown[] }>(query, { year: 2024, county: C }, app.token('HRSS'));
+    expect(countyC.data!.subsidyScreening).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import type { IsoDate } from '../../shared/dates';
+import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql } from '../../shared/sql';
+import { sql, type SqlFragment } from '../../shared/sql';
 import type { SqlPool } from '../../app/sql-pool';
-import { decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
+import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
+import type { PersonRow } from '../people/people.queries';
 
 export interface DispatchCellRow {
   county: string;
@@ -52,4 +53,37 @@ export class ReportsQueries {
       group by decision.county, decision.counted_category
       order by decision.county, decision.counted_category`);
   }
+
+  screening(query: ScreeningQuery): Promise<ScreeningRow[]> {
+    return this.db.rows<ScreeningRow>(screeningSql(query));
+  }
+}
+
+export interface ScreeningRow extends PersonRow {
+  countedCategory: HardshipCategory;
+}
+
+export interface ScreeningQuery {
+  year: number;
+  precedence: readonly HardshipCategory[];
+  /** Persons with an entry active on the cut-off in this county; null = all. */
+  county: string | null;
+  /** Row rule of the viewer (alias `person`). */
+  visible: SqlFragment;
+}
+
+/** R10 in one statement: level 3/4 disabled persons on the year's proxy roster (ELIGIBLE or TO_ENROL on Y-10-31). */
+export function screeningSql(query: ScreeningQuery): SqlFragment {
+  const cutOff = cutOffDate(query.year);
+  return sql`
+    select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate",
+           person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus",
+           decision.counted_category as "countedCategory"
+    from (${decisionsSql({ year: query.year, precedence: query.precedence })}) decision
+    join person on person.id = decision.person_id
+    where decision.on_roster and decision.status in ${ELIGIBLE_STATUSES_SQL} and person.disability_level in (3, 4)
+      and ${query.visible}
+      and ${query.county === null ? sql`true` : sql`exists (select 1 from roster_entry county_entry where county_entry.person_id = person.id
+             and county_entry.county = ${query.county} and ${activeOnSql(sql.raw('county_entry'), cutOff)})`}
+    order by person.id_number`;
 }
