@@ -2,7 +2,7 @@ import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { EligibilityStatus, HardshipCategory, PensionStatus } from '../../shared/domain';
 import { sql, type SqlFragment } from '../../shared/sql';
 import type { SqlPool } from '../../app/sql-pool';
-import { DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
+import { basisPointsOf, DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
 import type { DatedEntry } from './domain/precedence';
 
 // The eligibility rules of DESIGN.md §5 as set-based SQL, for totals computed inside PostgreSQL.
@@ -123,7 +123,7 @@ interface FundingRuleRow {
   county: string;
   year: number;
   standard: string;
-  basisPoints: number;
+  cityShare: string;
 }
 
 export class EligibilityQueries {
@@ -151,8 +151,8 @@ export class EligibilityQueries {
   /** All funding rules of a year (at most one per county). */
   async fundingRules(year: number): Promise<FundingRuleFacts[]> {
     const rows = await this.db.rows<FundingRuleRow>(sql`
-      select county::text as county, year, standard::text as standard, (city_share * 10000)::int as "basisPoints"
+      select county::text as county, year, standard::text as standard, city_share::text as "cityShare"
       from funding_rule where year = ${year}`);
-    return rows.map((row) => ({ county: row.county, year: row.year, standard: row.standard, cityShareBasisPoints: row.basisPoints }));
+    return rows.map((row) => ({ county: row.county, year: row.year, standard: row.standard, cityShareBasisPoints: basisPointsOf(row.cityShare) }));
   }
 }
