@@ -163,6 +163,21 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('should compute each report in a single SQL statement whatever the number of persons', async () => {
+    const queries: Array<[string, Record<string, unknown>]> = [
+      [DISPATCH, { month: '2024-11' }],
+      ['{ budget(year: 2024) { amount } }', {}],
+      ['{ rosterComparison(from: "2024-06-30", to: "2024-12-30") { added { name } } }', {}],
+      ['{ subsidyScreening(year: 2024) { countedCategory } }', {}],
+    ];
+    for (const [query, variables] of queries) {
+      const before = app.db.statementCount;
+      const result = await app.graphql(query, variables, app.token('HRSS'));
+      expect(result.errors).toBeUndefined();
+      expect(app.db.statementCount - before).toBe(1);
+    }
+  });
+
   it('should refuse a malformed month and an unknown county with BAD_USER_INPUT naming both', async () => {
     const result = await app.graphql(DISPATCH, { month: '2024-13', county: '999999' }, app.token('HRSS'));
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
