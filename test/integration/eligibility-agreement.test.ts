@@ -3,6 +3,7 @@ import { decideEligibility, type FundingRuleFacts } from '../../src/modules/elig
 import { countedEntry, DEFAULT_PRECEDENCE, type DatedEntry } from '../../src/modules/eligibility/domain/precedence';
 import { EligibilityQueries } from '../../src/modules/eligibility/eligibility.queries';
 import { ReportsQueries } from '../../src/modules/reports/reports.queries';
+import { BudgetsQueries } from '../../src/modules/budgets/budgets.queries';
 import { dispatchDates } from '../../src/modules/reports/dispatch-report.service';
 import { HARDSHIP_CATEGORIES, PENSION_STATUSES, type HardshipCategory, type PensionStatus } from '../../src/shared/domain';
 import { IdNumber } from '../../src/shared/id-number';
@@ -126,6 +127,27 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       });
     }
   }
+
+  it('should agree with budget lines summed in TypeScript from the per-person decisions when the year is 2024', async () => {
+    const lines = await new BudgetsQueries(app.db).lines({ year: 2024, precedence: DEFAULT_PRECEDENCE, county: null, department: null });
+    const expected = new Map<string, { persons: number; amount: number; cityShare: number; countyShare: number }>();
+    for (const person of generated) {
+      const decision = decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence: DEFAULT_PRECEDENCE, fundingRules });
+      if (decision.status !== 'ELIGIBLE' && decision.status !== 'TO_ENROL') continue;
+      const key = `${decision.county}/${decision.fundingDepartment}`;
+      const line = expected.get(key) ?? { persons: 0, amount: 0, cityShare: 0, countyShare: 0 };
+      line.persons++;
+      line.amount += Money.parse(decision.amount).cents;
+      line.cityShare += Money.parse(decision.cityShare).cents;
+      line.countyShare += Money.parse(decision.countyShare).cents;
+      expected.set(key, line);
+    }
+    const actual = new Map(lines.map((line) => [`${line.county}/${line.department}`, {
+      persons: line.persons, amount: Money.parse(line.amount).cents, cityShare: Money.parse(line.cityShare).cents, countyShare: Money.parse(line.countyShare).cents,
+    }]));
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+    expect(actual.size).toBeGreaterThan(5);
+  });
 
   for (const month of [6, 11]) {
     it(`should agree with a TypeScript tally of the dispatch report when the month is 2024-${month}`, async () => {
