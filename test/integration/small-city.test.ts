@@ -180,7 +180,7 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
     await expect(buildDispatchReport(context({ subject: 'export', department: 'HRSS', county: null }), '24-11', null)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
-  it('should compute each report in a single SQL statement whatever the number of persons', async () => {
+  it('should send a single SQL statement when each report is computed', async () => {
     const queries: Array<[string, Record<string, unknown>]> = [
       [DISPATCH, { month: '2024-11' }],
       ['{ budget(year: 2024) { amount } }', {}],
@@ -308,5 +308,9 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
     expect(countyA.data!.subsidyScreening.map((entry) => entry.person.name).sort()).toEqual(['P1', 'P2']);
     const countyC = await app.graphql<{ subsidyScreening: unknown[] }>(query, { year: 2024, county: C }, app.token('HRSS'));
     expect(countyC.data!.subsidyScreening).toEqual([]);
+    const bad = await app.graphql(query, { year: 2101, county: '530100' }, app.token('HRSS'));
+    expect(bad.errors?.[0]?.extensions?.problems?.map((problem) => problem.field).sort()).toEqual(['county', 'year']);
+    const civil = await app.graphql(query, { year: 2024 }, app.token('CIVIL_AFFAIRS'));
+    expect(civil.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
