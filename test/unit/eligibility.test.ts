@@ -34,7 +34,7 @@ describe('R2 cut-off', () => {
   it('should not count an entry exited on 31 October (not active on the 31st)', () => {
     const decision = decideEligibility(facts({ entries: [dibao({ exitedOn: '2024-10-31' })] }));
     expect(decision).toMatchObject({ status: 'INELIGIBLE', countedCategory: null, fundingDepartment: null, amount: '0.00' });
-    expect(decision.reasons[0]!.message).toContain('left the roster before 2024-10-31');
+    expect(decision.reasons[0]).toEqual({ rule: 'R2', message: 'left the roster on 2024-10-31, so not on it on the cut-off 2024-10-31: not on the proxy roster of 2024' });
   });
 
   it('should count an entry exited on 1 November', () => {
