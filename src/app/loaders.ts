@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../shared/auth';
+import { createEligibilityLoaders } from '../modules/eligibility/eligibility.loader';
 import { PeopleQueries, type EntryRow } from '../modules/people/people.queries';
+import type { HardshipCategory } from '../shared/domain';
 import type { SqlPool } from './sql-pool';
 
 // One set of loaders per request: batching within the request, never a cache shared between users.
@@ -11,7 +13,7 @@ function groupByPerson(personIds: readonly number[], rows: readonly EntryRow[]):
   return personIds.map((id) => groups.get(id) ?? []);
 }
 
-export function createLoaders(db: SqlPool, viewer: Viewer | null) {
+export function createLoaders(db: SqlPool, viewer: Viewer | null, precedence: readonly HardshipCategory[]) {
   const people = new PeopleQueries(db);
   const allEntries = new DataLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.allEntries(ids)));
   const visibleEntries =
@@ -20,7 +22,9 @@ export function createLoaders(db: SqlPool, viewer: Viewer | null) {
       : viewer.department === 'HRSS' && viewer.county === null
         ? allEntries
         : new DataLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.visibleEntries(viewer, ids)));
-  return { allEntries, visibleEntries };
+  // Eligibility of a person for a year, decided by the pure rule from facts loaded per page.
+  const eligibility = createEligibilityLoaders(db, precedence);
+  return { allEntries, visibleEntries, eligibility };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -3,11 +3,16 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import './graphql-enums';
 import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
+import { EligibilityResolver } from '../modules/eligibility/eligibility.resolver';
+import { BudgetResolver } from '../modules/budgets/budget.resolver';
+import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
+import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
+import { ReportsResolver } from '../modules/reports/reports.resolver';
 import { DateScalar } from './scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
 
-export const RESOLVERS = [PersonResolver, PersonConnectionResolver] as const;
+export const RESOLVERS = [PersonResolver, PersonConnectionResolver, ReportsResolver, EligibilityResolver, BudgetResolver, RosterComparisonResolver, SubsidyScreeningResolver] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */
 export async function buildBaseSchema(): Promise<GraphQLSchema> {
