@@ -35,3 +35,51 @@ export const BENCH_CASES: BenchCase[] = [
     },
   },
 ];
+
+// Totals: the floor is one hand-written pass over the same rows (active entries of the population
+// joined to persons and payments), without precedence, eligibility or funding rules.
+const DISPATCH_FLOOR = (date: string, year: number) => sql`
+  select entry.county, entry.category, count(*), count(payment.person_id), sum(payment.amount)
+  from roster_entry entry
+  join person on person.id = entry.person_id
+  left join proxy_payment payment on payment.person_id = entry.person_id and payment.year = ${year} and payment.paid_on <= ${date}::date
+  where entry.recognized_on <= ${date}::date and (entry.exited_on is null or ${date}::date < entry.exited_on)
+  group by entry.county, entry.category`;
+
+BENCH_CASES.push(
+  {
+    name: 'dispatchReport(2026-06), all columns',
+    query: '{ dispatchReport(month: "2026-06") { rows { county dibao { persons eligible proxyPaid completionRate } tekun { persons } returnedPoverty { persons } all { persons proxyPaidAmount } disabledLevel34 } total { all { persons } } } }',
+    rawSql: (db) => db.rows(DISPATCH_FLOOR('2026-06-15', 2026)),
+  },
+  {
+    name: 'budget(2026)',
+    query: '{ budget(year: 2026) { amount lines { county department persons amount cityShare countyShare } } }',
+    rawSql: (db) => db.rows(DISPATCH_FLOOR('2026-10-31', 2026)),
+  },
+  {
+    name: 'rosterComparison(2026-06-30 -> 2026-09-30)',
+    query: '{ rosterComparison(from: "2026-06-30", to: "2026-09-30") { added { idNumber } removed { idNumber } changed { idNumber } } }',
+    rawSql: (db) => db.rows(sql`
+      select person_id from roster_entry
+      where (recognized_on <= '2026-09-30' and (exited_on is null or '2026-09-30' < exited_on))
+         <> (recognized_on <= '2026-06-30' and (exited_on is null or '2026-06-30' < exited_on))`),
+  },
+  {
+    name: 'subsidyScreening(2026)',
+    query: '{ subsidyScreening(year: 2026) { disabilityLevel countedCategory person { idNumber name } } }',
+    rawSql: (db) => db.rows(sql`
+      select person.id, person.id_number, person.name from person
+      where person.disability_level in (3, 4)
+        and exists (select 1 from roster_entry entry where entry.person_id = person.id
+                    and entry.recognized_on <= '2026-10-31' and (entry.exited_on is null or '2026-10-31' < entry.exited_on))`),
+  },
+  {
+    name: 'persons(first: 500) + county + eligibility',
+    query: '{ persons(first: 500) { edges { node { idNumber county eligibility(year: 2026) { status amount countedCategory } } } } }',
+    async rawSql(db) {
+      const people = await db.rows<{ id: number }>(sql`select id, id_number, birth_date, pension_status from person order by id limit 501`);
+      await db.rows(sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`);
+    },
+  },
+);
