@@ -4,6 +4,7 @@ import { countedEntry, DEFAULT_PRECEDENCE, type DatedEntry } from '../../src/mod
 import { EligibilityQueries } from '../../src/modules/eligibility/eligibility.queries';
 import { ReportsQueries } from '../../src/modules/reports/reports.queries';
 import { BudgetsQueries } from '../../src/modules/budgets/budgets.queries';
+import { RosterComparisonQueries } from '../../src/modules/rosters/roster-comparison.queries';
 import { dispatchDates } from '../../src/modules/reports/dispatch-report.service';
 import { HARDSHIP_CATEGORIES, PENSION_STATUSES, type HardshipCategory, type PensionStatus } from '../../src/shared/domain';
 import { IdNumber } from '../../src/shared/id-number';
@@ -181,4 +182,32 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       expect(actual.size).toBeGreaterThan(5);
     });
   }
+
+  for (const [from, to] of [['2023-09-30', '2023-12-30'], ['2024-03-30', '2024-10-31'], ['2023-06-30', '2024-12-30']] as const) {
+    it(`should agree with a TypeScript comparison of the counted entries when comparing ${from} with ${to}`, async () => {
+      const rows = await new RosterComparisonQueries(app.db).compare({ from, to, precedence: DEFAULT_PRECEDENCE, entryFilter: sql`true`, county: null });
+      const expected: string[] = [];
+      for (const person of generated) {
+        const before = countedEntry(person.entries, from, DEFAULT_PRECEDENCE);
+        const after = countedEntry(person.entries, to, DEFAULT_PRECEDENCE);
+        if (!before && !after) continue;
+        const kind = !before ? 'ADDED' : !after ? 'REMOVED' : before.category !== after.category || before.county !== after.county ? 'CHANGED' : null;
+        if (kind) expected.push(`${kind}/${(after ?? before)!.county}/${before?.category ?? null}/${after?.category ?? null}`);
+      }
+      const actual = rows.map((row) => `${row.kind}/${row.county}/${row.before}/${row.after}`);
+      expect(actual.sort()).toEqual(expected.sort());
+      expect(new Set(actual.map((row) => row.split('/')[0])).size).toBe(3);
+    });
+  }
+
+  it('should agree with a TypeScript screening (R10) of level 3/4 persons on the 2024 proxy roster', async () => {
+    const rows = await new ReportsQueries(app.db).screening({ year: 2024, precedence: DEFAULT_PRECEDENCE, county: null, visible: sql`true` });
+    const expected = generated
+      .filter((person) => person.disabilityLevel === 3 || person.disabilityLevel === 4)
+      .map((person) => ({ person, decision: decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence: DEFAULT_PRECEDENCE, fundingRules }) }))
+      .filter(({ decision }) => decision.status === 'ELIGIBLE' || decision.status === 'TO_ENROL')
+      .map(({ person, decision }) => `${person.id}/${decision.countedCategory}`);
+    expect(rows.map((row) => `${row.id}/${row.countedCategory}`).sort()).toEqual(expected.sort());
+    expect(expected.length).toBeGreaterThan(3);
+  });
 });

@@ -50,6 +50,8 @@ export interface DecisionOptions {
   personIds?: readonly number[] | null;
   /** Only persons with an entry active on countedOn (reports): skips everyone else early. */
   onRosterOnly?: boolean;
+  /** A subquery of person ids to restrict to (e.g. the level 3/4 disabled), applied before R8 runs. */
+  personIdsSql?: SqlFragment;
 }
 
 const ELIGIBLE_OR_TO_ENROL = sql.raw(`('ELIGIBLE', 'TO_ENROL')`);
@@ -74,7 +76,10 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
       order by entry.person_id, ${precedenceOrder(entry, precedence)}`;
   const persons = options.onRosterOnly ? sql`counted join person on person.id = counted.person_id` : sql`person left join counted on counted.person_id = person.id`;
   return sql`
-    with counted as (${countedEntriesSql(countedOn, precedence, { personIds: options.personIds })}),
+    with counted as (${countedEntriesSql(countedOn, precedence, {
+      personIds: options.personIds,
+      entryFilter: options.personIdsSql ? sql`entry.person_id in (${options.personIdsSql})` : undefined,
+    })}),
     late as (${late}),
     facts as (
       select person.id as person_id, person.disability_level,

@@ -79,7 +79,12 @@ export function screeningSql(query: ScreeningQuery): SqlFragment {
     select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate",
            person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus",
            decision.counted_category as "countedCategory"
-    from (${decisionsSql({ year: query.year, precedence: query.precedence, onRosterOnly: true })}) decision
+    from (${decisionsSql({
+      year: query.year,
+      precedence: query.precedence,
+      onRosterOnly: true,
+      personIdsSql: sql`select disabled.id from person disabled where disabled.disability_level in (3, 4)`,
+    })}) decision
     join person on person.id = decision.person_id
     where decision.on_roster and decision.status in ${ELIGIBLE_STATUSES_SQL} and person.disability_level in (3, 4)
       and ${query.visible}

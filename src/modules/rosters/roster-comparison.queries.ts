@@ -30,7 +30,13 @@ export class RosterComparisonQueries {
 
   /** R3 in one statement: the counted entry (R8) on both dates, compared person by person. */
   compare(query: ComparisonQuery): Promise<ComparisonRow[]> {
-    const options = { entryFilter: query.entryFilter };
+    // Only a person with an entry that starts or ends between the two dates can be counted differently
+    // on them (same active entries, same winner), so both R8 passes are limited to those persons.
+    const movedBetween = sql`entry.person_id in (
+      select moved.person_id from roster_entry moved
+      where ((moved.recognized_on > ${query.from}::date and moved.recognized_on <= ${query.to}::date)
+          or (moved.exited_on > ${query.from}::date and moved.exited_on <= ${query.to}::date)))`;
+    const options = { entryFilter: sql`${query.entryFilter} and ${movedBetween}` };
     return this.db.rows<ComparisonRow>(sql`
       with before as (${countedEntriesSql(query.from, query.precedence, options)}),
       after as (${countedEntriesSql(query.to, query.precedence, options)}),
