@@ -8,11 +8,28 @@ import { BudgetResolver } from '../modules/budgets/budget.resolver';
 import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
 import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
 import { ReportsResolver } from '../modules/reports/reports.resolver';
+import { RosterResolver } from '../modules/rosters/roster.resolver';
+import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
+import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
+import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
 import { DateScalar } from './scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
 
-export const RESOLVERS = [PersonResolver, PersonConnectionResolver, ReportsResolver, EligibilityResolver, BudgetResolver, RosterComparisonResolver, SubsidyScreeningResolver] as const;
+export const RESOLVERS = [
+  PersonResolver,
+  PersonConnectionResolver,
+  PersonPaymentsResolver,
+  EligibilityResolver,
+  BudgetResolver,
+  ReportsResolver,
+  RosterComparisonResolver,
+  SubsidyScreeningResolver,
+  RosterResolver,
+  EnrolmentResolver,
+  PaymentResolver,
+  FundingRuleResolver,
+] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */
 export async function buildBaseSchema(): Promise<GraphQLSchema> {
