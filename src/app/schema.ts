@@ -3,11 +3,12 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import './graphql-enums';
 import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
+import { RosterResolver } from '../modules/rosters/roster.resolver';
 import { DateScalar } from './scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
 
-export const RESOLVERS = [PersonResolver, PersonConnectionResolver] as const;
+export const RESOLVERS = [PersonResolver, PersonConnectionResolver, RosterResolver] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */
 export async function buildBaseSchema(): Promise<GraphQLSchema> {
