@@ -83,6 +83,11 @@ export class ImportReader<Record_> {
     }
   }
 
+  /** For checks made by the caller on a record (e.g. the shared roster row rules). */
+  addProblem(problem: Problem): void {
+    this.add(problem);
+  }
+
   private add(problem: Problem): void {
     if (this.problems.length < this.maxListedProblems) this.problems.push(problem);
     else this.omittedProblems++;
