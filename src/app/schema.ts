@@ -4,11 +4,22 @@ import { buildSchema } from 'type-graphql';
 import './graphql-enums';
 import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
 import { RosterResolver } from '../modules/rosters/roster.resolver';
+import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
+import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
+import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
 import { DateScalar } from './scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
 
-export const RESOLVERS = [PersonResolver, PersonConnectionResolver, RosterResolver] as const;
+export const RESOLVERS = [
+  PersonResolver,
+  PersonConnectionResolver,
+  PersonPaymentsResolver,
+  RosterResolver,
+  EnrolmentResolver,
+  PaymentResolver,
+  FundingRuleResolver,
+] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */
 export async function buildBaseSchema(): Promise<GraphQLSchema> {
