@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppServices } from '../../app/context';
+import { createRequestContext, type AppServices } from '../../app/context';
 import { sendHttpError } from '../../app/http-errors';
 import { viewerFromHeader, type Viewer } from '../../shared/auth';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../../shared/errors';
 import { isGranted, PERMISSIONS } from '../access/permission-table';
 import { readRosterImportFields } from './import-fields';
+import { importEnrolmentFile, importPaymentFile } from './ledger-import.service';
 import { importRosterFile } from './roster-import.service';
 import { fileSource } from './table-reader';
 import { receiveUpload, type Upload } from './upload';
@@ -74,7 +75,7 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
       const result = await route.run(viewer, upload as Upload & { file: NonNullable<Upload['file']> });
       response.status(200).json(result);
     } catch (error) {
-      const extra = error instanceof BadUserInputError ? { ...route.emptyResult(dryRun), conflicts: [] } : {};
+      const extra = error instanceof BadUserInputError ? route.emptyResult(dryRun) : {};
       sendHttpError(response, error, services.logger, production, extra);
     } finally {
       await upload?.dispose();
@@ -96,6 +97,26 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
           maxRows: limits.maxRows,
         });
       },
+    }),
+  );
+
+  router.post(
+    '/enrolments/import',
+    handleImport({
+      mutation: 'recordEnrolment',
+      emptyResult: () => ({ rows: 0, updated: 0, unchanged: 0 }),
+      run: (viewer, upload) =>
+        importEnrolmentFile(createRequestContext(services, viewer, 'POST /enrolments/import'), fileSource(upload.file.path), limits.maxRows),
+    }),
+  );
+
+  router.post(
+    '/payments/import',
+    handleImport({
+      mutation: 'recordProxyPayments',
+      emptyResult: () => ({ rows: 0, year: null, recorded: 0, unchanged: 0 }),
+      run: (viewer, upload) =>
+        importPaymentFile(createRequestContext(services, viewer, 'POST /payments/import'), fileSource(upload.file.path), limits.maxRows),
     }),
   );
 
