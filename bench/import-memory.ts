@@ -109,8 +109,13 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.httpServer.listen(port, '127.0.0.1', resolve));
 
   let sampledPeak = process.memoryUsage().rss;
+  let heapPeak = 0;
+  let externalPeak = 0;
   const sampler = setInterval(() => {
-    sampledPeak = Math.max(sampledPeak, process.memoryUsage().rss);
+    const usage = process.memoryUsage();
+    sampledPeak = Math.max(sampledPeak, usage.rss);
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+    externalPeak = Math.max(externalPeak, usage.external);
   }, 50);
   const rssBefore = process.memoryUsage().rss;
   try {
@@ -124,7 +129,7 @@ async function main(): Promise<void> {
     }
   } finally {
     clearInterval(sampler);
-    console.log(`RSS before import ${(rssBefore / 2 ** 20).toFixed(0)} MiB; peak RSS sampled ${(sampledPeak / 2 ** 20).toFixed(0)} MiB; kernel VmHWM (whole process life) ${(peakRssFromKernel() / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`RSS before import ${(rssBefore / 2 ** 20).toFixed(0)} MiB; peak RSS sampled ${(sampledPeak / 2 ** 20).toFixed(0)} MiB; kernel VmHWM (whole process life) ${(peakRssFromKernel() / 2 ** 20).toFixed(0)} MiB; peak V8 heap used ${(heapPeak / 2 ** 20).toFixed(0)} MiB; peak external ${(externalPeak / 2 ** 20).toFixed(0)} MiB`);
     await server.stop();
     await db.close();
     await orm.close(true);

@@ -10,6 +10,11 @@ export interface ImportReadOptions {
   maxRows: number;
   /** Problems listed in full; more are counted in one closing problem. */
   maxListedProblems?: number;
+  /**
+   * Find duplicate keys with an in-memory set (default). A caller that stages rows in the database
+   * may turn it off and find them there, so that memory stays flat however long the file is.
+   */
+  detectDuplicates?: boolean;
 }
 
 export interface ImportRecord<Record_> {
@@ -18,7 +23,7 @@ export interface ImportRecord<Record_> {
 }
 
 export class ImportReader<Record_> {
-  readonly problems: Problem[] = [];
+  private readonly listed: Problem[] = [];
   dataRows = 0;
   private omittedProblems = 0;
   private readonly maxListedProblems: number;
@@ -33,7 +38,16 @@ export class ImportReader<Record_> {
   }
 
   get hasProblems(): boolean {
-    return this.problems.length > 0;
+    return this.listed.length > 0;
+  }
+
+  /** Every problem in row order (file-level ones last), and a count of those not listed. */
+  get problems(): Problem[] {
+    const sorted = [...this.listed].sort((left, right) => (left.row ?? Number.MAX_SAFE_INTEGER) - (right.row ?? Number.MAX_SAFE_INTEGER));
+    if (this.omittedProblems > 0) {
+      sorted.push({ row: null, field: 'file', message: `${this.omittedProblems} more problems are not listed; fix the ones above and send the file again` });
+    }
+    return sorted;
   }
 
   /**
@@ -62,6 +76,10 @@ export class ImportReader<Record_> {
         const { record, problems } = parseRow(this.schema, layout, cells, row);
         problems.forEach((problem) => this.add(problem));
         if (record === null) continue;
+        if (this.options.detectDuplicates === false) {
+          yield { row, record };
+          continue;
+        }
         const key = this.schema.duplicateKey(record);
         const firstRow = firstRowOf.get(key);
         if (firstRow !== undefined) {
@@ -71,15 +89,10 @@ export class ImportReader<Record_> {
         firstRowOf.set(key, row);
         yield { row, record };
       }
-      if (layout === null && this.problems.length === 0) this.add({ row: 1, field: 'file', message: 'the file is empty: a header row is needed' });
+      if (layout === null && this.listed.length === 0) this.add({ row: 1, field: 'file', message: 'the file is empty: a header row is needed' });
     } catch (error) {
       if (error instanceof TableReadError) this.add({ row: error.row, field: 'file', message: error.message });
       else throw error;
-    } finally {
-      if (this.omittedProblems > 0) {
-        this.problems.push({ row: null, field: 'file', message: `${this.omittedProblems} more problems are not listed; fix the ones above and send the file again` });
-        this.omittedProblems = 0;
-      }
     }
   }
 
@@ -89,7 +102,7 @@ export class ImportReader<Record_> {
   }
 
   private add(problem: Problem): void {
-    if (this.problems.length < this.maxListedProblems) this.problems.push(problem);
+    if (this.listed.length < this.maxListedProblems) this.listed.push(problem);
     else this.omittedProblems++;
   }
 }

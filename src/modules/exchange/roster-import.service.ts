@@ -6,7 +6,7 @@ import { BadUserInputError, type Problem } from '../../shared/errors';
 import { writeAuditEvent } from '../audit/audit-log';
 import { RosterRowChecker, type StagedRosterRow } from '../rosters/domain/roster-row';
 import { assertMaySubmitRoster } from '../rosters/roster-permissions';
-import { createRosterStaging, insertStagedRows, mergeStagedRoster, type RosterConflict } from '../rosters/roster-merge';
+import { createRosterStaging, findStagedDuplicates, insertStagedRows, mergeStagedRoster, type RosterConflict } from '../rosters/roster-merge';
 import type { RosterImportFields } from './import-fields';
 import { ImportReader } from './import-reader';
 import { ROSTER_SCHEMA } from './import-schemas';
@@ -70,7 +70,8 @@ export async function importRosterFile(db: SqlPool, source: TableSource, request
   assertMaySubmitRoster(request.viewer, request.category, request.county);
   return db.transaction(async (client) => {
     await createRosterStaging(client);
-    const reader = new ImportReader(source, ROSTER_SCHEMA, { maxRows: request.maxRows });
+    // Duplicates are found in the staging table, not in a set in memory: a million rows stay flat.
+    const reader = new ImportReader(source, ROSTER_SCHEMA, { maxRows: request.maxRows, detectDuplicates: false });
     const checker = new RosterRowChecker({ asOf: request.asOf, fieldPrefix: '', trackDuplicates: false });
     let batch: StagedRosterRow[] = [];
     let staged = 0;
@@ -78,8 +79,8 @@ export async function importRosterFile(db: SqlPool, source: TableSource, request
       const rowProblems: Problem[] = [];
       const stagedRow = checker.check(record, row, rowProblems);
       rowProblems.forEach((problem) => reader.addProblem(problem));
-      // After the first problem nothing will be merged: keep reading only to report every problem.
-      if (stagedRow === null || reader.hasProblems) continue;
+      // Valid rows are staged even after a problem, so that duplicates among them are reported too.
+      if (stagedRow === null) continue;
       batch.push(stagedRow);
       if (batch.length >= STAGING_BATCH_SIZE) {
         await insertStagedRows(client, batch);
@@ -87,9 +88,14 @@ export async function importRosterFile(db: SqlPool, source: TableSource, request
         batch = [];
       }
     }
-    if (reader.hasProblems) throw new RejectedImport(reader.problems);
     await insertStagedRows(client, batch);
     staged += batch.length;
+    for (const duplicate of await findStagedDuplicates(client)) {
+      const [first, ...later] = duplicate.rowNumbers;
+      const rows = duplicate.rowNumbers.length === 2 ? `rows ${first} and ${later[0]}` : `rows ${duplicate.rowNumbers.slice(0, -1).join(', ')} and ${duplicate.rowNumbers.at(-1)}`;
+      for (const row of later) reader.addProblem({ row, field: 'idNumber', message: `${duplicate.idNumber} appears more than once in the file (${rows})` });
+    }
+    if (reader.hasProblems) throw new RejectedImport(reader.problems);
 
     await refreshStaleStatistics(client);
     const alreadyApplied = await lastSubmissionWasThisFile(client, request);
