@@ -5,6 +5,8 @@ import { viewerFromHeader, type Viewer } from '../../shared/auth';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../../shared/errors';
 import { isGranted, PERMISSIONS } from '../access/permission-table';
 import { readRosterImportFields } from './import-fields';
+import { buildDispatchReport } from '../reports/dispatch-report.service';
+import { dispatchColumns, dispatchCsv, dispatchXlsx } from './dispatch-export';
 import { importEnrolmentFile, importPaymentFile } from './ledger-import.service';
 import { importRosterFile } from './roster-import.service';
 import { fileSource } from './table-reader';
@@ -119,6 +121,31 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
         importPaymentFile(createRequestContext(services, viewer, 'POST /payments/import'), fileSource(upload.file.path), limits.maxRows),
     }),
   );
+
+  const handleDispatchExport = (format: 'xlsx' | 'csv') => async (request: Request, response: Response) => {
+    try {
+      const viewer = requireHttpViewer(request, jwtSecret);
+      if (!isGranted(PERMISSIONS.Query?.dispatchReport, viewer.department, viewer.county === null)) {
+        throw new ForbiddenError(`Your department (${viewer.department}) may not read the dispatch report`);
+      }
+      const month = typeof request.query.month === 'string' ? request.query.month : '';
+      const county = typeof request.query.county === 'string' && request.query.county !== '' ? request.query.county : null;
+      const report = await buildDispatchReport(createRequestContext(services, viewer, `GET /reports/dispatch.${format}`), month, county);
+      const columns = dispatchColumns(viewer);
+      const body = format === 'xlsx' ? await dispatchXlsx(report, columns) : dispatchCsv(report, columns);
+      const filename = `dispatch-${report.month}${county ? `-${county}` : ''}.${format}`;
+      response
+        .status(200)
+        .type(format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
+        .set('content-disposition', `attachment; filename="${filename}"; filename*=UTF-8''${encodeURIComponent(`调度表-${filename}`)}`)
+        .send(body);
+    } catch (error) {
+      sendHttpError(response, error, services.logger, production);
+    }
+  };
+
+  router.get('/reports/dispatch.xlsx', handleDispatchExport('xlsx'));
+  router.get('/reports/dispatch.csv', handleDispatchExport('csv'));
 
   return router;
 }
