@@ -166,6 +166,12 @@ describe('POST /rosters/import', () => {
     expect(await tableCounts()).toEqual(before);
   });
 
+  it('should answer 413 at once when the declared upload size is far over the limit', async () => {
+    const response = await send(Buffer.alloc(200_000, 0x41), { category: 'DIBAO', county: '530115', asOf: '2024-03-31' });
+    expect(response.status).toBe(413);
+    expect(response.body.message).toContain('20000 bytes');
+  });
+
   it('should answer BAD_USER_INPUT when the file has more rows than allowed', async () => {
     const rows: Cell[][] = [HEADER];
     for (let index = 0; index < 51; index++) rows.push([anIdNumber(), '甲', '', '2024-01-05']);

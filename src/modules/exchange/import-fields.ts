@@ -21,13 +21,6 @@ function readDryRun(value: string | undefined, problems: ProblemList): boolean {
   return false;
 }
 
-export function readDryRunField(fields: Record<string, string>): boolean {
-  const problems = new ProblemList();
-  const dryRun = readDryRun(fields.dryRun, problems);
-  problems.throwIfAny();
-  return dryRun;
-}
-
 export function readRosterImportFields(fields: Record<string, string>): RosterImportFields {
   const problems = new ProblemList();
   const category = (fields.category ?? '').trim();
