@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,10 +18,12 @@ import { checkCharacter } from '../src/shared/id-number';
 
 // Memory and time of a large roster import, end to end: generates an N-row CSV (default 1,000,000),
 // starts an embedded PostgreSQL in a temporary folder, serves the app, uploads the file over HTTP
-// as multipart/form-data to POST /rosters/import, and prints the Node process's peak RSS and the time.
-//   npx tsx bench/import-memory.ts [rows]        (PostgreSQL runs in its own processes, not counted)
+// as multipart/form-data to POST /rosters/import (twice: the second time it is the same file), and prints
+// the server process's peak RSS and the times. The server runs in a child process, so the numbers are
+// the server's alone; PostgreSQL runs in its own processes, not counted.
+//   npx tsx bench/import-memory.ts [rows]
 
-const ROWS = Number(process.argv[2] ?? 1_000_000);
+const ROWS = Number(process.argv.find((argument) => /^\d+$/.test(argument)) ?? 1_000_000);
 const SECRET = 'pension-aid-bench-secret-0123456789';
 
 function freePort(): Promise<number> {
@@ -52,11 +55,6 @@ async function writeCsv(file: string, rows: number): Promise<void> {
   await once(out, 'finish');
 }
 
-function peakRssFromKernel(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Number(match[1]) * 1024 : Number.NaN;
-}
-
 async function upload(port: number, file: string, token: string): Promise<{ status: number; body: string }> {
   const boundary = `----pension-aid-bench-${Date.now()}`;
   const fields = { category: 'DIBAO', county: '530102', asOf: '2024-03-31' };
@@ -83,14 +81,13 @@ async function upload(port: number, file: string, token: string): Promise<{ stat
   });
 }
 
-async function main(): Promise<void> {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-bench-'));
-  const logger = createLogger('warn');
-  const csv = path.join(folder, 'roster.csv');
-  let started = Date.now();
-  await writeCsv(csv, ROWS);
-  console.log(`generated ${ROWS} rows, ${(statSync(csv).size / 1e6).toFixed(1)} MB, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+interface ServerReady {
+  port: number;
+}
 
+/** Child process: embedded PostgreSQL and the app, nothing else, so that its RSS is the server's alone. */
+async function serve(): Promise<void> {
+  const logger = createLogger('warn');
   // A folder of its own: initdb runs as another user and must own it.
   const pgFolder = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-bench-pg-'));
   const postgres = await startEmbeddedPostgres(pgFolder, await freePort(), logger);
@@ -107,39 +104,62 @@ async function main(): Promise<void> {
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.httpServer.listen(port, '127.0.0.1', resolve));
+  process.send!({ port } satisfies ServerReady);
+  process.once('message', () => {
+    void (async () => {
+      await server.stop();
+      await db.close();
+      await orm.close(true);
+      await postgres.stop();
+      rmSync(pgFolder, { recursive: true, force: true });
+      process.exit(0);
+    })();
+  });
+}
 
-  let sampledPeak = process.memoryUsage().rss;
-  let heapPeak = 0;
-  let externalPeak = 0;
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kilobytes('VmRSS'), peak: kilobytes('VmHWM') };
+}
+
+const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-bench-'));
+  const csv = path.join(folder, 'roster.csv');
+  let started = Date.now();
+  await writeCsv(csv, ROWS);
+  console.log(`generated ${ROWS} rows, ${(statSync(csv).size / 1e6).toFixed(1)} MB, in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // The server runs in a child process (same Node flags): the upload client's buffers are not counted.
+  const child = fork(__filename, ['--serve'], { execArgv: process.execArgv, stdio: 'inherit' });
+  const [ready] = (await once(child, 'message')) as [ServerReady];
+  const before = memoryOf(child.pid!);
+  let sampledPeak = before.rss;
   const sampler = setInterval(() => {
-    const usage = process.memoryUsage();
-    sampledPeak = Math.max(sampledPeak, usage.rss);
-    heapPeak = Math.max(heapPeak, usage.heapUsed);
-    externalPeak = Math.max(externalPeak, usage.external);
+    sampledPeak = Math.max(sampledPeak, memoryOf(child.pid!).rss);
   }, 50);
-  const rssBefore = process.memoryUsage().rss;
   try {
     const token = signToken({ subject: 'bench', department: 'CIVIL_AFFAIRS', county: null }, SECRET);
     for (const attempt of ['first import', 'same file again']) {
       started = Date.now();
-      const answer = await upload(port, csv, token);
+      const answer = await upload(ready.port, csv, token);
       const seconds = (Date.now() - started) / 1000;
       const parsed = JSON.parse(answer.body) as Record<string, unknown>;
       console.log(`${attempt}: HTTP ${answer.status} in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s):`, JSON.stringify({ added: parsed.added, exited: parsed.exited, unchanged: parsed.unchanged, alreadyApplied: parsed.alreadyApplied, problems: (parsed.problems as unknown[] | undefined)?.length, code: parsed.code }));
     }
   } finally {
     clearInterval(sampler);
-    console.log(`RSS before import ${(rssBefore / 2 ** 20).toFixed(0)} MiB; peak RSS sampled ${(sampledPeak / 2 ** 20).toFixed(0)} MiB; kernel VmHWM (whole process life) ${(peakRssFromKernel() / 2 ** 20).toFixed(0)} MiB; peak V8 heap used ${(heapPeak / 2 ** 20).toFixed(0)} MiB; peak external ${(externalPeak / 2 ** 20).toFixed(0)} MiB`);
-    await server.stop();
-    await db.close();
-    await orm.close(true);
-    await postgres.stop();
+    const after = memoryOf(child.pid!);
+    console.log(`server process RSS: ${mebibytes(before.rss)} before the imports, peak ${mebibytes(Math.max(sampledPeak, after.peak))} (kernel VmHWM ${mebibytes(after.peak)}, sampled ${mebibytes(sampledPeak)})`);
+    child.send('stop');
+    await once(child, 'exit');
     rmSync(folder, { recursive: true, force: true });
-    rmSync(pgFolder, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
+(process.argv.includes('--serve') ? serve() : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
