@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertPerson } from '../factories/person.factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { sql } from '../../src/shared/sql';
+import { createRequestContext } from '../../src/app/context';
+import { createLogger } from '../../src/app/logger';
+import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
+import { buildDispatchReport } from '../../src/modules/reports/dispatch-report.service';
+import type { Viewer } from '../../src/shared/auth';
 
 // A small city checked figure by figure against numbers computed by hand (comments give the reasoning).
 // Counties: A = 530102 五华区, B = 530103 盘龙区 (funding rule 2024: 133.33 yuan, city share 0.6),
@@ -164,6 +169,33 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
     expect(other.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('should build the same report as plain data for the file export when called as a service', async () => {
+    const context = (viewer: Viewer) =>
+      createRequestContext({ em: app.orm.em, db: app.db, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') }, viewer, null);
+    const data = await buildDispatchReport(context({ subject: 'export', department: 'HRSS', county: null }), '2024-11', D);
+    expect(data).toEqual({
+      month: '2024-11', reportDate: '2024-11-15', year: 2024,
+      rows: [{ county: D, countyName: '安宁市', disabledLevel34: 0, dibao: tally(1, 0, 0, 0, '0.00', null), tekun: tally(2, 2, 1, 1, '100.00', 0.5), returnedPoverty: ZERO, all: tally(3, 2, 1, 1, '100.00', 0.5) }],
+      total: { county: '530100', countyName: '合计', disabledLevel34: 0, dibao: tally(1, 0, 0, 0, '0.00', null), tekun: tally(2, 2, 1, 1, '100.00', 0.5), returnedPoverty: ZERO, all: tally(3, 2, 1, 1, '100.00', 0.5) },
+    });
+    await expect(buildDispatchReport(context({ subject: 'export', department: 'HRSS', county: null }), '24-11', null)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('should send a single SQL statement when each report is computed', async () => {
+    const queries: Array<[string, Record<string, unknown>]> = [
+      [DISPATCH, { month: '2024-11' }],
+      ['{ budget(year: 2024) { amount } }', {}],
+      ['{ rosterComparison(from: "2024-06-30", to: "2024-12-30") { added { name } } }', {}],
+      ['{ subsidyScreening(year: 2024) { countedCategory } }', {}],
+    ];
+    for (const [query, variables] of queries) {
+      const before = app.db.statementCount;
+      const result = await app.graphql(query, variables, app.token('HRSS'));
+      expect(result.errors).toBeUndefined();
+      expect(app.db.statementCount - before).toBe(1);
+    }
+  });
+
   it('should refuse a malformed month and an unknown county with BAD_USER_INPUT naming both', async () => {
     const result = await app.graphql(DISPATCH, { month: '2024-13', county: '999999' }, app.token('HRSS'));
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -277,5 +309,9 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
     expect(countyA.data!.subsidyScreening.map((entry) => entry.person.name).sort()).toEqual(['P1', 'P2']);
     const countyC = await app.graphql<{ subsidyScreening: unknown[] }>(query, { year: 2024, county: C }, app.token('HRSS'));
     expect(countyC.data!.subsidyScreening).toEqual([]);
+    const bad = await app.graphql(query, { year: 2101, county: '530100' }, app.token('HRSS'));
+    expect(bad.errors?.[0]?.extensions?.problems?.map((problem) => problem.field).sort()).toEqual(['county', 'year']);
+    const civil = await app.graphql(query, { year: 2024 }, app.token('CIVIL_AFFAIRS'));
+    expect(civil.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

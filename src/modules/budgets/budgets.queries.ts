@@ -33,7 +33,7 @@ export class BudgetsQueries {
       from (
         select decision.*,
                case when decision.counted_category = 'RETURNED_POVERTY' then 'RURAL_REVITALIZATION' else 'CIVIL_AFFAIRS' end as department
-        from (${decisionsSql({ year: query.year, precedence: query.precedence })}) decision
+        from (${decisionsSql({ year: query.year, precedence: query.precedence, onRosterOnly: true })}) decision
         where decision.status in ${ELIGIBLE_STATUSES_SQL}
       ) eligible
       where ${query.county === null ? sql`true` : sql`county = ${query.county}`}

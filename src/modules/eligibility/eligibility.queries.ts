@@ -2,7 +2,7 @@ import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { EligibilityStatus, HardshipCategory, PensionStatus } from '../../shared/domain';
 import { sql, type SqlFragment } from '../../shared/sql';
 import type { SqlPool } from '../../app/sql-pool';
-import { DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
+import { basisPointsOf, DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
 import type { DatedEntry } from './domain/precedence';
 
 // The eligibility rules of DESIGN.md §5 as set-based SQL, for totals computed inside PostgreSQL.
@@ -48,6 +48,8 @@ export interface DecisionOptions {
   /** Date on which the counted entry is taken: the cut-off Y-10-31 unless a report says otherwise. */
   countedOn?: IsoDate;
   personIds?: readonly number[] | null;
+  /** Only persons with an entry active on countedOn (reports): skips everyone else early. */
+  onRosterOnly?: boolean;
 }
 
 const ELIGIBLE_OR_TO_ENROL = sql.raw(`('ELIGIBLE', 'TO_ENROL')`);
@@ -63,14 +65,17 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
   const countedOn = options.countedOn ?? cutOffDate(year);
   const entry = sql.raw('entry');
   const personFilter = options.personIds ? sql`entry.person_id = any(${[...options.personIds]}::int[])` : sql`true`;
-  return sql`
-    with counted as (${countedEntriesSql(countedOn, precedence, { personIds: options.personIds })}),
-    late as (
+  const late = options.onRosterOnly
+    ? sql`select null::int as person_id, null::text as category, null::text as county where false`
+    : sql`
       select distinct on (entry.person_id) entry.person_id, entry.category, entry.county::text as county
       from roster_entry entry
       where entry.recognized_on between ${`${year}-11-01`}::date and ${`${year}-12-31`}::date and ${personFilter}
-      order by entry.person_id, ${precedenceOrder(entry, precedence)}
-    ),
+      order by entry.person_id, ${precedenceOrder(entry, precedence)}`;
+  const persons = options.onRosterOnly ? sql`counted join person on person.id = counted.person_id` : sql`person left join counted on counted.person_id = person.id`;
+  return sql`
+    with counted as (${countedEntriesSql(countedOn, precedence, { personIds: options.personIds })}),
+    late as (${late}),
     facts as (
       select person.id as person_id, person.disability_level,
              counted.person_id is not null as on_roster,
@@ -85,8 +90,7 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
              end as status,
              coalesce(rule.standard, ${DEFAULT_STANDARD_SQL}) as standard,
              coalesce(rule.city_share, ${DEFAULT_CITY_SHARE}) as city_fraction
-      from person
-      left join counted on counted.person_id = person.id
+      from ${persons}
       left join late on late.person_id = person.id
       left join funding_rule rule on rule.county = counted.county and rule.year = ${year}
       where ${options.personIds ? sql`person.id = any(${[...options.personIds]}::int[])` : sql`true`}
@@ -123,7 +127,7 @@ interface FundingRuleRow {
   county: string;
   year: number;
   standard: string;
-  basisPoints: number;
+  cityShare: string;
 }
 
 export class EligibilityQueries {
@@ -151,8 +155,8 @@ export class EligibilityQueries {
   /** All funding rules of a year (at most one per county). */
   async fundingRules(year: number): Promise<FundingRuleFacts[]> {
     const rows = await this.db.rows<FundingRuleRow>(sql`
-      select county::text as county, year, standard::text as standard, (city_share * 10000)::int as "basisPoints"
+      select county::text as county, year, standard::text as standard, city_share::text as "cityShare"
       from funding_rule where year = ${year}`);
-    return rows.map((row) => ({ county: row.county, year: row.year, standard: row.standard, cityShareBasisPoints: row.basisPoints }));
+    return rows.map((row) => ({ county: row.county, year: row.year, standard: row.standard, cityShareBasisPoints: basisPointsOf(row.cityShare) }));
   }
 }

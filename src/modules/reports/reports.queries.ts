@@ -34,7 +34,7 @@ export class ReportsQueries {
    */
   dispatchCells(query: DispatchQuery): Promise<DispatchCellRow[]> {
     return this.db.rows<DispatchCellRow>(sql`
-      with decision as (${decisionsSql({ year: query.year, precedence: query.precedence, countedOn: query.populationDate })}),
+      with decision as (${decisionsSql({ year: query.year, precedence: query.precedence, countedOn: query.populationDate, onRosterOnly: true })}),
       paid as (
         select person_id, sum(amount) as amount from proxy_payment
         where year = ${query.year} and paid_on <= ${query.reportDate}::date
@@ -79,7 +79,7 @@ export function screeningSql(query: ScreeningQuery): SqlFragment {
     select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate",
            person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus",
            decision.counted_category as "countedCategory"
-    from (${decisionsSql({ year: query.year, precedence: query.precedence })}) decision
+    from (${decisionsSql({ year: query.year, precedence: query.precedence, onRosterOnly: true })}) decision
     join person on person.id = decision.person_id
     where decision.on_roster and decision.status in ${ELIGIBLE_STATUSES_SQL} and person.disability_level in (3, 4)
       and ${query.visible}

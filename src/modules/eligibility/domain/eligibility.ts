@@ -130,7 +130,7 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
           facts.entries.length === 0
             ? `on no hardship roster, so not on the proxy roster of ${year}`
             : exited.length > 0
-              ? `left the roster before ${cutOff} (last exit ${exited.map((entry) => entry.exitedOn).sort().at(-1)}), so not on the proxy roster of ${year}`
+              ? `left the roster on ${exited.map((entry) => entry.exitedOn).sort().at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
               : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`,
       });
       return { year, status: 'INELIGIBLE', countedCategory: null, county: null, fundingDepartment: null, amount: zero, cityShare: zero, countyShare: zero, reasons };
