@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       services: { em: orm.em, db, settings: { precedence: config.precedence }, logger },
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
+      importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
     });
     cleanups.push(() => server.stop());
     await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ import express, { type Request } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { viewerFromHeader, type Viewer } from '../shared/auth';
 import { AppError } from '../shared/errors';
+import { createExchangeRouter, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../modules/exchange/exchange.routes';
 import { createRequestContext, type AppServices, type RequestContext } from './context';
 import { createErrorFormatter } from './format-error';
 import { applyShield } from './shield';
@@ -19,6 +20,8 @@ export interface ServerOptions {
   services: AppServices;
   jwtSecret: string;
   production: boolean;
+  /** File import limits (config importMaxBytes/importMaxRows). */
+  importLimits?: ImportLimits;
 }
 
 export interface AppServer {
@@ -68,6 +71,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     const ready = await services.db.isReady();
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
+
+  app.use(createExchangeRouter({ services, jwtSecret: options.jwtSecret, production, limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS }));
 
   app.use(
     '/graphql',

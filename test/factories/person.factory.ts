@@ -29,7 +29,7 @@ export interface PersonSpec {
   disabilityLevel?: number | null;
   pensionStatus?: PensionStatus;
   entries?: EntrySpec[];
-  payments?: Array<{ year: number; amount?: string; paidOn: string }>;
+  payments?: Array<{ year: number; amount?: string; paidOn: string; funder?: string }>;
 }
 
 /** Inserts a person with roster entries and payments straight into the database; returns the ID number. */
@@ -47,7 +47,7 @@ export async function insertPerson(db: SqlPool, spec: PersonSpec = {}): Promise<
       values (${id}, ${entry.category}, ${entry.county ?? '530102'}, ${entry.recognizedOn ?? '2020-01-01'}, ${entry.exitedOn ?? null}, ${department})`);
   }
   for (const payment of spec.payments ?? []) {
-    await db.rows(sql`insert into proxy_payment (person_id, year, amount, paid_on) values (${id}, ${payment.year}, ${payment.amount ?? '100.00'}, ${payment.paidOn})`);
+    await db.rows(sql`insert into proxy_payment (person_id, year, amount, paid_on, funder) values (${id}, ${payment.year}, ${payment.amount ?? '100.00'}, ${payment.paidOn}, ${payment.funder ?? 'GOVERNMENT'})`);
   }
   return { id, idNumber: idNumber.value };
 }

@@ -78,10 +78,11 @@ export async function buildSmallCity(app: TestApp): Promise<Record<string, strin
   // P11: DIBAO moved from A to B on 1 Aug 2024; contributing, unpaid.
   await put('P11', { birthDate: '1988-10-10', pensionStatus: 'CONTRIBUTING',
     entries: [{ category: 'DIBAO', county: A, recognizedOn: '2020-01-01', exitedOn: '2024-08-01' }, { category: 'DIBAO', county: B, recognizedOn: '2024-08-01' }] });
-  // P12: DIBAO in C from March 2024; contributing; two payments of 50 (June, July).
+  // P12: DIBAO in C from March 2024; contributing; two payments of 50 (June; July from a village collective, R6:
+  // one payment per person, year and funder).
   await put('P12', { birthDate: '1995-11-11', pensionStatus: 'CONTRIBUTING',
     entries: [{ category: 'DIBAO', county: C, recognizedOn: '2024-03-01' }],
-    payments: [{ year: 2024, amount: '50.00', paidOn: '2024-06-01' }, { year: 2024, amount: '50.00', paidOn: '2024-07-01' }] });
+    payments: [{ year: 2024, amount: '50.00', paidOn: '2024-06-01' }, { year: 2024, amount: '50.00', paidOn: '2024-07-01', funder: '村集体经济组织' }] });
   // P13: DIBAO in D, also TEKUN in D from 1 Sep 2024 (category change); not enrolled.
   await put('P13', { birthDate: '1999-12-12', pensionStatus: 'NOT_ENROLLED',
     entries: [{ category: 'DIBAO', county: D, recognizedOn: '2019-01-01' }, { category: 'TEKUN', county: D, recognizedOn: '2024-09-01' }] });

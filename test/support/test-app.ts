@@ -35,6 +35,8 @@ export interface TestAppOptions {
   /** Fixed "now" for the request context. */
   now?: Date;
   production?: boolean;
+  /** File import limits; the server's defaults otherwise. */
+  importLimits?: { maxBytes: number; maxRows: number };
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,6 +48,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: options.now ? () => options.now! : undefined },
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
+    importLimits: options.importLimits,
   });
   const agent = supertest(server.app);
   return {
