@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     cleanups.push(() => orm.close(true));
     const applied = await migrate(orm);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
-    const db = new SqlPool(database.url, 20);
+    const db = new SqlPool(database.url, 20, (error) => logger.warn({ err: error.message }, 'an idle database connection was closed'));
     cleanups.push(() => db.close());
 
     const server = await createServer({

@@ -18,8 +18,11 @@ export class SqlPool {
   /** Statements sent through rows()/one(); tests use it to prove there is no N+1. */
   statementCount = 0;
 
-  constructor(url: string, max = 10) {
+  constructor(url: string, max = 10, onIdleError: (error: Error) => void = () => undefined) {
     this.pool = new pg.Pool({ connectionString: url, max, types });
+    // An idle connection that the server closes (restart, Ctrl-C reaching the embedded PostgreSQL) emits
+    // 'error' on the pool; unhandled, that would crash the process. The pool replaces the connection.
+    this.pool.on('error', onIdleError);
   }
 
   async rows<T>(query: SqlFragment, on: Queryable = this.pool): Promise<T[]> {

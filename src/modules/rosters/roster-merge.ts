@@ -133,10 +133,25 @@ async function countChanges(client: PoolClient, params: StagedRosterParams): Pro
   return { added: Number(row.added), exited: Number(row.exited), unchanged: Number(row.unchanged) };
 }
 
+/**
+ * Right after a large import or submission, before autovacuum gets to it, the planner still believes the previous
+ * statistics (e.g. "no open entries") and picks a quadratic anti-join in the merge (measured: 25 s for
+ * 20,000 rows instead of 0.1 s). ANALYZE samples at most 30,000 rows a table, so it is cheap; tables
+ * never analysed are left alone, since the planner then reads their real size.
+ */
+async function refreshStaleStatistics(client: PoolClient): Promise<void> {
+  const stale = await client.query<{ relname: string }>(
+    `select relname from pg_stat_user_tables
+     where relname in ('person', 'roster_entry') and n_mod_since_analyze > greatest(1000, n_live_tup / 10)`,
+  );
+  if (stale.rows.length > 0) await client.query(`analyze ${stale.rows.map((row) => row.relname).join(', ')}`);
+}
+
 /** Runs inside the caller's transaction. With dryRun it computes counts and conflicts and writes nothing. */
 export async function mergeStagedRoster(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[]): Promise<RosterMergeResult> {
   // Temp tables are never auto-analysed; without statistics the planner guesses badly on large lists.
   await client.query('analyze roster_staging');
+  await refreshStaleStatistics(client);
   if (!params.dryRun) {
     // Two submissions of the same roster at once would each exit the other's additions: serialise them.
     await run(client, sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
