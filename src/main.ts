@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
     });
+    // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());
     await new Promise<void>((resolve, reject) => {
       server.httpServer.once('error', reject);
