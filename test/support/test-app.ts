@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../../src/app/logger';
 import { openOrm } from '../../src/app/orm';
 import { createServer, type AppServer } from '../../src/app/server';
+import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
 import { SqlPool } from '../../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
@@ -35,6 +36,8 @@ export interface TestAppOptions {
   /** Fixed "now" for the request context. */
   now?: Date;
   production?: boolean;
+  /** Audit log batching (tests that count buffered events use a long interval). */
+  audit?: AuditLogOptions;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: options.now ? () => options.now! : undefined },
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
+    audit: options.audit,
   });
   const agent = supertest(server.app);
   return {
