@@ -1,9 +1,23 @@
-import { getNamedType, isAbstractType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isAbstractType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
 import { applyMiddleware, middleware as middlewareGenerator, type IMiddlewareFieldMap } from 'graphql-middleware';
-import { rule, shield, type IRules } from 'graphql-shield';
+import { and, rule, shield, type IRules } from 'graphql-shield';
+
+type FieldRule = ReturnType<typeof rule> extends (...args: never[]) => infer R ? R | ReturnType<typeof and> : never;
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors';
 import { DEPARTMENTS } from '../shared/domain';
-import { isGranted, PERMISSIONS, type Grant, type PermissionTable } from '../modules/access/permission-table';
+import type { Viewer } from '../shared/auth';
+import { INPUT_PERMISSIONS, isGranted, PERMISSIONS, type Grant, type PermissionTable } from '../modules/access/permission-table';
 import type { RequestContext } from './context';
 
 // Field rules generated from the permission table. Deny by default: a field without a grant is FORBIDDEN.
@@ -19,6 +33,61 @@ function fieldRule(typeName: string, fieldName: string, grant: Grant) {
         ? `${typeName}.${fieldName} is for city-level users only`
         : `Your department may not access ${typeName}.${fieldName}`,
     );
+  });
+}
+
+/** Whether an input type (or one nested in it) has fields that INPUT_PERMISSIONS restricts. */
+function restrictsInput(type: GraphQLInputType, inputs: PermissionTable, seen = new Set<string>()): boolean {
+  const named = getNamedType(type);
+  if (!isInputObjectType(named) || seen.has(named.name)) return false;
+  seen.add(named.name);
+  if (inputs[named.name]) return true;
+  return Object.values(named.getFields()).some((field) => restrictsInput(field.type, inputs, seen));
+}
+
+function hasInputRestrictions(typeName: string, field: GraphQLField<unknown, unknown>, inputs: PermissionTable): boolean {
+  return inputs[`${typeName}.${field.name}`] !== undefined || field.args.some((argument) => restrictsInput(argument.type, inputs));
+}
+
+/** The first input field or argument the viewer sets but may not use, e.g. "PersonFilter.category". */
+function refusedInput(value: unknown, type: GraphQLInputType, inputs: PermissionTable, viewer: Viewer): string | null {
+  if (value === null || value === undefined) return null;
+  if (isNonNullType(type)) return refusedInput(value, type.ofType, inputs, viewer);
+  if (isListType(type)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const refused = refusedInput(item, type.ofType, inputs, viewer);
+      if (refused) return refused;
+    }
+    return null;
+  }
+  if (!isInputObjectType(type) || typeof value !== 'object') return null;
+  for (const [name, field] of Object.entries(type.getFields())) {
+    const fieldValue = (value as Record<string, unknown>)[name];
+    if (fieldValue === null || fieldValue === undefined) continue;
+    const grant = inputs[type.name]?.[name];
+    if (grant && !isGranted(grant, viewer.department, viewer.county === null)) return `${type.name}.${name}`;
+    const refused = refusedInput(fieldValue, field.type, inputs, viewer);
+    if (refused) return refused;
+  }
+  return null;
+}
+
+// Depends on the arguments, so it is not cached per request like the field rules.
+function inputRule(typeName: string, field: GraphQLField<unknown, unknown>, inputs: PermissionTable) {
+  return rule(`${typeName}.${field.name}:inputs`, { cache: 'no_cache' })((_parent, args: Record<string, unknown>, context: RequestContext) => {
+    const viewer = context.viewer;
+    if (viewer === null) return new UnauthenticatedError();
+    for (const argument of field.args) {
+      const value = args[argument.name];
+      if (value === null || value === undefined) continue;
+      const grant = inputs[`${typeName}.${field.name}`]?.[argument.name];
+      if (grant && !isGranted(grant, viewer.department, viewer.county === null)) {
+        return new ForbiddenError(`Your department may not use the argument ${argument.name} of ${typeName}.${field.name}`);
+      }
+      const refused = refusedInput(value, argument.type, inputs, viewer);
+      if (refused) return new ForbiddenError(`Your department may not use ${refused}`);
+    }
+    return true;
   });
 }
 
@@ -71,7 +140,7 @@ export function reachableKinds(schema: GraphQLSchema, table: PermissionTable): M
  * the field's grant (e.g. Person.name once Query.persons let the viewer in). Leaving these unwrapped
  * keeps list items cheap and changes no outcome. Root fields and fields without a grant are never here.
  */
-export function redundantRules(schema: GraphQLSchema, table: PermissionTable): Set<string> {
+export function redundantRules(schema: GraphQLSchema, table: PermissionTable, inputs: PermissionTable = {}): Set<string> {
   const reach = reachableKinds(schema, table);
   const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name, schema.getSubscriptionType()?.name]);
   const redundant = new Set<string>();
@@ -80,7 +149,8 @@ export function redundantRules(schema: GraphQLSchema, table: PermissionTable): S
     if (!type || !isObjectType(type) || roots.has(typeName)) continue;
     const holders = reach.get(typeName) ?? new Set<string>();
     for (const [fieldName, grant] of Object.entries(fields)) {
-      if (!type.getFields()[fieldName]) continue;
+      const field = type.getFields()[fieldName];
+      if (!field || hasInputRestrictions(typeName, field, inputs)) continue;
       const passing = grantedKinds(grant);
       if ([...holders].every((kind) => passing.has(kind))) redundant.add(`${typeName}.${fieldName}`);
     }
@@ -91,19 +161,25 @@ export function redundantRules(schema: GraphQLSchema, table: PermissionTable): S
 export interface ShieldOptions {
   /** Permission table to enforce; the application's unless a test passes a small one. */
   table?: PermissionTable;
+  /** Input fields and arguments restricted beyond their operation's grant (INPUT_PERMISSIONS). */
+  inputs?: PermissionTable;
   /** Skip provably redundant field rules (default true); false wraps every field, for comparisons. */
   skipRedundant?: boolean;
 }
 
 export function applyShield(schema: GraphQLSchema, options: ShieldOptions = {}): GraphQLSchema {
   const table = options.table ?? PERMISSIONS;
+  const inputs = options.inputs ?? (options.table ? {} : INPUT_PERMISSIONS);
   const rules: IRules = {};
   for (const [typeName, fields] of Object.entries(table)) {
     const type = schema.getType(typeName);
     if (!type || !isObjectType(type)) continue;
-    const typeRules: Record<string, ReturnType<typeof fieldRule>> = {};
+    const typeRules: Record<string, FieldRule> = {};
     for (const [fieldName, grant] of Object.entries(fields)) {
-      if (type.getFields()[fieldName]) typeRules[fieldName] = fieldRule(typeName, fieldName, grant);
+      const field = type.getFields()[fieldName];
+      if (!field) continue;
+      const granted = fieldRule(typeName, fieldName, grant);
+      typeRules[fieldName] = hasInputRestrictions(typeName, field, inputs) ? and(granted, inputRule(typeName, field, inputs)) : granted;
     }
     (rules as Record<string, unknown>)[typeName] = typeRules;
   }
@@ -116,7 +192,7 @@ export function applyShield(schema: GraphQLSchema, options: ShieldOptions = {}):
     fallbackError: () => new ForbiddenError(),
   });
   if (options.skipRedundant === false) return applyMiddleware(schema, permissions);
-  const redundant = redundantRules(schema, table);
+  const redundant = redundantRules(schema, table, inputs);
   // Same shield middleware, minus the fields whose rule cannot fail (they keep their plain resolver).
   const trimmed = middlewareGenerator((target: GraphQLSchema) => {
     const fieldMap = permissions.generate(target) as IMiddlewareFieldMap;

@@ -89,4 +89,21 @@ describe('shield generated from a permission table', () => {
       expect(await run(schema, query, viewer), kind).toEqual(await run(full, query, viewer));
     }
   });
+
+  it('should refuse an input field or argument that INPUT_PERMISSIONS withholds, only when the caller sets it', async () => {
+    const typeDefs = `
+      input Filter { open: String narrow: String inner: Inner }
+      input Inner { deep: Int }
+      type Query { search(filter: Filter, mode: String): Int }`;
+    const restricted = applyShield(makeExecutableSchema({ typeDefs, resolvers: { Query: { search: () => 1 } } }), {
+      table: { Query: { search: { departments: ['HRSS', 'TAX'] } } },
+      inputs: { Filter: { narrow: { departments: ['HRSS'] } }, Inner: { deep: { departments: ['HRSS'] } }, 'Query.search': { mode: { departments: ['HRSS'] } } },
+    });
+    const tax = viewerOf('TAX');
+    expect(await run(restricted, '{ search(filter: { open: "a" }) }', tax)).toEqual({ data: { search: 1 }, codes: [] });
+    expect((await run(restricted, '{ search(filter: { narrow: "a" }) }', tax)).codes).toEqual(['search:FORBIDDEN']);
+    expect((await run(restricted, '{ search(filter: { inner: { deep: 1 } }) }', tax)).codes).toEqual(['search:FORBIDDEN']);
+    expect((await run(restricted, '{ search(mode: "x") }', tax)).codes).toEqual(['search:FORBIDDEN']);
+    expect((await run(restricted, '{ search(filter: { narrow: "a", inner: { deep: 1 } }, mode: "x") }', viewerOf('HRSS'))).codes).toEqual([]);
+  });
 });
