@@ -10,9 +10,9 @@ export function auditPlugin(log: AuditLog): ApolloServerPlugin<RequestContext> {
     async requestDidStart() {
       return {
         async willSendResponse({ contextValue, operationName, operation }) {
-          const personIds = contextValue.personReads.personIds;
+          const { personIds, idNumbers } = contextValue.personReads;
           const viewer = contextValue.viewer;
-          if (personIds.size === 0 || viewer === null) return;
+          if ((personIds.size === 0 && idNumbers.size === 0) || viewer === null) return;
           const rootFields = (operation?.selectionSet.selections ?? []).flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
           log.record({
             at: new Date(),
@@ -22,6 +22,7 @@ export function auditPlugin(log: AuditLog): ApolloServerPlugin<RequestContext> {
             action: 'READ',
             operation: operationName ?? (rootFields.join(',') || null),
             personIds: [...personIds],
+            idNumbers: [...idNumbers],
             details: { endpoint: contextValue.endpoint, rootFields },
           });
         },

@@ -48,7 +48,7 @@ export function createRequestContext(services: AppServices, viewer: Viewer | nul
     logger: services.logger,
     operationName,
     endpoint,
-    personReads: { personIds: new Set<number>() },
+    personReads: { personIds: new Set<number>(), idNumbers: new Set<string>() },
   };
 }
 

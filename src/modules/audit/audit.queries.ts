@@ -9,6 +9,8 @@ export interface NewAuditEvent {
   action: string;
   operation: string | null;
   personIds: number[];
+  /** Persons known by ID number only; turned into ids (after personIds, without repeats) when written. */
+  idNumbers?: string[];
   details: Record<string, unknown> | null;
 }
 
@@ -53,12 +55,20 @@ export class AuditQueries {
   async insertMany(events: readonly NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(
-      (event) => sql`(${event.at}, ${event.subject}, ${event.department}, ${event.county}, ${event.action}, ${event.operation},
-        ${event.personIds.length}, ${event.personIds}::int[], ${event.details === null ? null : JSON.stringify(event.details)}::jsonb)`,
+      (event) => sql`(${event.at}::timestamptz, ${event.subject}::text, ${event.department}::text, ${event.county}::text, ${event.action}::text,
+        ${event.operation}::text, ${event.personIds}::int[], ${event.idNumbers ?? []}::text[], ${event.details === null ? null : JSON.stringify(event.details)}::jsonb)`,
     );
     await this.db.rows(sql`
       insert into audit_event (at, subject, department, county, action, operation, person_count, person_ids, details)
-      values ${sql.join(rows, ', ')}`);
+      select resolved.at, resolved.subject, resolved.department, resolved.county, resolved.action, resolved.operation,
+             cardinality(resolved.ids), resolved.ids, resolved.details
+      from (
+        select listed.at, listed.subject, listed.department, listed.county, listed.action, listed.operation, listed.details,
+               listed.ids || array(select person.id from person
+                                   where person.id_number = any(listed.id_numbers) and person.id <> all(listed.ids)
+                                   order by person.id) as ids
+        from (values ${sql.join(rows, ', ')}) as listed(at, subject, department, county, action, operation, ids, id_numbers, details)
+      ) resolved`);
   }
 
   /** Newest first, keyset on id. */
