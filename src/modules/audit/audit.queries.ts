@@ -64,9 +64,10 @@ export class AuditQueries {
              cardinality(resolved.ids), resolved.ids, resolved.details
       from (
         select listed.at, listed.subject, listed.department, listed.county, listed.action, listed.operation, listed.details,
-               listed.ids || array(select person.id from person
-                                   where person.id_number = any(listed.id_numbers) and person.id <> all(listed.ids)
-                                   order by person.id) as ids
+               case when cardinality(listed.id_numbers) = 0 then listed.ids
+                    else listed.ids || array(select person.id from person
+                                             where person.id_number = any(listed.id_numbers) and person.id <> all(listed.ids)
+                                             order by person.id) end as ids
         from (values ${sql.join(rows, ', ')}) as listed(at, subject, department, county, action, operation, ids, id_numbers, details)
       ) resolved`);
   }
