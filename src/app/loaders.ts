@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../shared/auth';
+import { PaymentQueries, type PaymentRow } from '../modules/payments/payments.queries';
 import { PeopleQueries, type EntryRow } from '../modules/people/people.queries';
 import type { SqlPool } from './sql-pool';
 
 // One set of loaders per request: batching within the request, never a cache shared between users.
 
-function groupByPerson(personIds: readonly number[], rows: readonly EntryRow[]): EntryRow[][] {
-  const groups = new Map<number, EntryRow[]>(personIds.map((id) => [id, []]));
+function groupByPerson<T extends { personId: number }>(personIds: readonly number[], rows: readonly T[]): T[][] {
+  const groups = new Map<number, T[]>(personIds.map((id) => [id, []]));
   for (const row of rows) groups.get(row.personId)?.push(row);
   return personIds.map((id) => groups.get(id) ?? []);
 }
@@ -20,7 +21,10 @@ export function createLoaders(db: SqlPool, viewer: Viewer | null) {
       : viewer.department === 'HRSS' && viewer.county === null
         ? allEntries
         : new DataLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.visibleEntries(viewer, ids)));
-  return { allEntries, visibleEntries };
+  const paymentQueries = new PaymentQueries(db);
+  // Person.payments is granted to HRSS and TAX only; the person rows themselves are already row-filtered.
+  const payments = new DataLoader<number, PaymentRow[]>(async (ids) => groupByPerson(ids, await paymentQueries.forPersons(ids)));
+  return { allEntries, visibleEntries, payments };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -4,6 +4,10 @@ import { buildSchema } from 'type-graphql';
 import './graphql-enums';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
+import { RosterResolver } from '../modules/rosters/roster.resolver';
+import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
+import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
+import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
 import { DateScalar } from './scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
@@ -14,7 +18,16 @@ export function viewFile(slug: string): string {
   return path.join(VIEWS_DIRECTORY, `${slug}.graphql`);
 }
 
-export const RESOLVERS = [PersonResolver, PersonConnectionResolver, AuditResolver] as const;
+export const RESOLVERS = [
+  PersonResolver,
+  PersonConnectionResolver,
+  PersonPaymentsResolver,
+  RosterResolver,
+  EnrolmentResolver,
+  PaymentResolver,
+  FundingRuleResolver,
+  AuditResolver,
+] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */
 export async function buildBaseSchema(): Promise<GraphQLSchema> {

@@ -42,6 +42,11 @@ export class Money {
     return new Money(sign * Math.floor((Math.abs(scaled) + 5000) / 10000));
   }
 
+  /** numeric(12,2) holds at most 9,999,999,999.99 yuan. */
+  fitsNumeric12(): boolean {
+    return Math.abs(this.cents) <= 999_999_999_999;
+  }
+
   isNegative(): boolean {
     return this.cents < 0;
   }

@@ -1,6 +1,27 @@
+import type { PoolClient } from 'pg';
+import type { Viewer } from '../../shared/auth';
 import type { Logger } from '../../app/logger';
 import type { SqlPool } from '../../app/sql-pool';
 import { AuditQueries, type NewAuditEvent } from './audit.queries';
+
+// Successful writes leave an audit_event row in the same transaction: both happen, or neither.
+
+export type AuditAction = 'SUBMIT_ROSTER' | 'RECORD_ENROLMENT' | 'RECORD_PAYMENTS' | 'SET_FUNDING_RULE' | 'IMPORT';
+
+export interface AuditRecord {
+  action: AuditAction;
+  operation?: string | null;
+  personCount?: number;
+  details: Record<string, unknown>;
+}
+
+export async function writeAuditEvent(client: PoolClient, viewer: Viewer, record: AuditRecord): Promise<void> {
+  await client.query(
+    `insert into audit_event (subject, department, county, action, operation, person_count, details)
+     values ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
+    [viewer.subject, viewer.department, viewer.county, record.action, record.operation ?? null, record.personCount ?? 0, JSON.stringify(record.details)],
+  );
+}
 
 // Personal-data reads are written after the response, in batches: a request only appends to this
 // in-process buffer; a timer (or a full batch) writes everything buffered with one multi-row INSERT.

@@ -1,4 +1,4 @@
-import { Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Person } from '../people/person.entity';
 
 /** A contribution booked for a person and year. R6: `funder` says who paid (government or a third party). */
@@ -7,6 +7,8 @@ import { Person } from '../people/person.entity';
 @Check({ name: 'proxy_payment_year_range', expression: 'year >= 2000 and year <= 2100' })
 @Index({ name: 'proxy_payment_year_person_idx', properties: ['year', 'person', 'paidOn'] })
 @Index({ name: 'proxy_payment_person_idx', properties: ['person'] })
+// Booking is idempotent: at most one payment per person, year and funder.
+@Unique({ name: 'proxy_payment_person_year_funder_unique', properties: ['person', 'year', 'funder'] })
 export class ProxyPayment {
   [OptionalProps]?: 'funder' | 'recordedBy' | 'createdAt';
 

@@ -1,0 +1,58 @@
+import { isIsoDate } from '../../../shared/dates';
+import type { ProblemList } from '../../../shared/errors';
+import { IdNumber } from '../../../shared/id-number';
+import { Money } from '../../../shared/money';
+
+// Checks one booked payment before the database is asked anything (R1, R6, R13).
+
+export const GOVERNMENT_FUNDER = 'GOVERNMENT';
+export const MAX_FUNDER_LENGTH = 200;
+export const MIN_PAYMENT_YEAR = 2000;
+export const MAX_PAYMENT_YEAR = 2100;
+
+export interface RawPaymentRow {
+  idNumber: string;
+  amount: string;
+  paidOn: string;
+  funder?: string | null;
+}
+
+export interface CheckedPayment {
+  row: number;
+  idNumber: string;
+  amount: Money;
+  paidOn: string;
+  funder: string;
+}
+
+export function isPaymentYear(year: number): boolean {
+  return Number.isInteger(year) && year >= MIN_PAYMENT_YEAR && year <= MAX_PAYMENT_YEAR;
+}
+
+export function checkPaymentRow(input: RawPaymentRow, row: number, problems: ProblemList): CheckedPayment | null {
+  let ok = true;
+  const fail = (field: string, message: string) => {
+    problems.add(field, message, row);
+    ok = false;
+  };
+  let idNumber: IdNumber | null = null;
+  try {
+    idNumber = IdNumber.parse(input.idNumber);
+  } catch (error) {
+    fail('idNumber', `ID number "${input.idNumber}" ${(error as Error).message}`);
+  }
+  let amount: Money | null = null;
+  if (!Money.isDecimalString(input.amount)) fail('amount', `"${input.amount}" is not an amount in yuan with at most two decimals`);
+  else {
+    amount = Money.parse(input.amount);
+    // A zero booking would count the person as proxy-paid (R12) without any money: refuse it too.
+    if (amount.cents <= 0) fail('amount', `amount ${amount.toString()} must be more than 0.00`);
+    else if (!amount.fitsNumeric12()) fail('amount', `amount ${amount.toString()} is too large`);
+  }
+  if (!isIsoDate(input.paidOn)) fail('paidOn', `"${input.paidOn}" is not a real date written YYYY-MM-DD`);
+  const funder = (input.funder ?? GOVERNMENT_FUNDER).trim();
+  if (funder === '') fail('funder', 'funder must not be empty (omit it for GOVERNMENT)');
+  else if (funder.length > MAX_FUNDER_LENGTH) fail('funder', `funder must be at most ${MAX_FUNDER_LENGTH} characters`);
+  if (!ok || idNumber === null || amount === null) return null;
+  return { row, idNumber: idNumber.value, amount, paidOn: input.paidOn, funder };
+}

@@ -1,0 +1,25 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../app/context';
+import { PersonNode } from '../people/person.types';
+import { PaymentService } from './payment.service';
+import { PaymentInput, ProxyPaymentNode } from './payment.types';
+
+@Resolver(() => PersonNode)
+export class PersonPaymentsResolver {
+  @FieldResolver(() => [ProxyPaymentNode], { description: 'Contributions booked for this person (HRSS, TAX)' })
+  payments(@Root() person: PersonNode, @Ctx() context: RequestContext): Promise<ProxyPaymentNode[]> {
+    return context.loaders.payments.load(person.id);
+  }
+}
+
+@Resolver()
+export class PaymentResolver {
+  @Mutation(() => Int, { description: 'Books proxy payments for a year; returns how many were newly booked (identical re-sends are unchanged)' })
+  recordProxyPayments(
+    @Arg('year', () => Int) year: number,
+    @Arg('payments', () => [PaymentInput]) payments: PaymentInput[],
+    @Ctx() context: RequestContext,
+  ): Promise<number> {
+    return new PaymentService(context).record(year, payments);
+  }
+}

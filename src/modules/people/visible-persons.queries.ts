@@ -1,0 +1,17 @@
+import type { Queryable } from '../../app/sql-pool';
+import type { Viewer } from '../../shared/auth';
+import { sql } from '../../shared/sql';
+import { visiblePersonPredicate } from '../access/row-filters';
+
+/**
+ * Person ids by ID number, only for persons the viewer may see (DESIGN §4), in one statement.
+ * Writers use it so that a county-level user cannot touch, or learn of, persons outside its rows.
+ */
+export async function findVisiblePersonIds(on: Queryable, viewer: Viewer, idNumbers: readonly string[], currentYear: number): Promise<Map<string, number>> {
+  if (idNumbers.length === 0) return new Map();
+  const { text, values } = sql`
+    select person.id, person.id_number as "idNumber" from person
+    where person.id_number = any(${[...idNumbers]}::char(18)[]) and ${visiblePersonPredicate(viewer, sql.raw('person'), currentYear)}`.toQuery();
+  const result = await on.query<{ id: number; idNumber: string }>(text, values);
+  return new Map(result.rows.map((row) => [row.idNumber, row.id]));
+}

@@ -1,0 +1,187 @@
+import type { PoolClient } from 'pg';
+import type { Viewer } from '../../shared/auth';
+import type { HardshipCategory } from '../../shared/domain';
+import { sql, type SqlFragment } from '../../shared/sql';
+import type { StagedRosterRow } from './domain/roster-row';
+
+export type { StagedRosterRow } from './domain/roster-row';
+
+// The whole-list merge of one roster (category + county) as of a date, done set-based in PostgreSQL
+// over a temporary staging table so that a million-row file never has to be held in Node.
+// Callers: the submitRoster mutation and the file import. Both run: validate → stage → merge.
+
+export interface StagedRosterParams {
+  category: HardshipCategory;
+  county: string;
+  asOf: string;
+  viewer: Viewer;
+  fileHash: string | null;
+  dryRun: boolean;
+}
+
+export interface RosterConflict {
+  idNumber: string;
+  otherCategory: HardshipCategory;
+  otherCounty: string;
+  countedCategory: HardshipCategory;
+}
+
+export interface RosterMergeResult {
+  added: number;
+  exited: number;
+  unchanged: number;
+  conflicts: RosterConflict[];
+}
+
+async function run(client: PoolClient, query: SqlFragment): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
+  const { text, values } = query.toQuery();
+  const result = await client.query(text, values);
+  return { rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? 0 };
+}
+
+/** Creates temp table roster_staging(row_number int, id_number char(18), name varchar(100), gender char(1), birth_date date, disability_level smallint null, recognized_on date) ON COMMIT DROP. */
+export async function createRosterStaging(client: PoolClient): Promise<void> {
+  await client.query(`create temp table roster_staging (
+    row_number int not null,
+    id_number char(18) not null,
+    name varchar(100) not null,
+    gender char(1) not null,
+    birth_date date not null,
+    disability_level smallint null,
+    recognized_on date not null
+  ) on commit drop`);
+}
+
+/** Inserts validated rows in one statement (unnest of arrays); callers batch (e.g. 5,000 rows a call). */
+export async function insertStagedRows(client: PoolClient, rows: StagedRosterRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query(
+    `insert into roster_staging (row_number, id_number, name, gender, birth_date, disability_level, recognized_on)
+     select * from unnest($1::int[], $2::char(18)[], $3::varchar(100)[], $4::char(1)[], $5::date[], $6::smallint[], $7::date[])`,
+    [
+      rows.map((row) => row.rowNumber),
+      rows.map((row) => row.idNumber),
+      rows.map((row) => row.name),
+      rows.map((row) => row.gender),
+      rows.map((row) => row.birthDate),
+      rows.map((row) => row.disabilityLevel),
+      rows.map((row) => row.recognizedOn),
+    ],
+  );
+}
+
+/**
+ * ID numbers staged more than once, as [{ idNumber, rowNumbers }]; for callers that stage without
+ * checking duplicates in memory (the merge itself assumes one row per person).
+ */
+export async function findStagedDuplicates(client: PoolClient): Promise<Array<{ idNumber: string; rowNumbers: number[] }>> {
+  const result = await client.query<{ idNumber: string; rowNumbers: number[] }>(
+    `select id_number as "idNumber", array_agg(row_number order by row_number) as "rowNumbers"
+     from roster_staging group by id_number having count(*) > 1 order by min(row_number)`,
+  );
+  return result.rows;
+}
+
+/** Open entries (exited_on is null) of the submitted roster, aliased `open_entry`. */
+function openEntryOfRoster(params: StagedRosterParams): SqlFragment {
+  return sql`open_entry.category = ${params.category} and open_entry.county = ${params.county} and open_entry.exited_on is null`;
+}
+
+/** R8 conflicts: persons on the list who on asOf are active on another roster (another category, or this one in another county). */
+async function findConflicts(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[]): Promise<RosterConflict[]> {
+  const order = [...precedence];
+  const { rows } = await run(client, sql`
+    with other as (
+      select staged.row_number, staged.id_number, entry.person_id, entry.category, entry.county
+      from roster_staging staged
+      join person on person.id_number = staged.id_number
+      join roster_entry entry on entry.person_id = person.id
+      where entry.recognized_on <= ${params.asOf}::date
+        and (entry.exited_on is null or ${params.asOf}::date < entry.exited_on)
+        and (entry.category <> ${params.category} or entry.county <> ${params.county})
+    ),
+    winner as (
+      -- the counted category among the other active entries plus the submitted one
+      select person_id, (array_agg(category order by array_position(${order}::text[], category)))[1] as category
+      from (select person_id, category from other union all select distinct person_id, ${params.category}::text from other) candidates
+      group by person_id
+    )
+    select other.id_number as "idNumber", other.category as "otherCategory", other.county as "otherCounty", winner.category as "countedCategory"
+    from other join winner using (person_id)
+    order by other.row_number, array_position(${order}::text[], other.category), other.county`);
+  return rows.map((row) => ({
+    idNumber: String(row.idNumber),
+    otherCategory: row.otherCategory as HardshipCategory,
+    otherCounty: String(row.otherCounty),
+    countedCategory: row.countedCategory as HardshipCategory,
+  }));
+}
+
+async function countChanges(client: PoolClient, params: StagedRosterParams): Promise<{ added: number; exited: number; unchanged: number }> {
+  const { rows } = await run(client, sql`
+    select
+      (select count(*) from roster_staging staged
+         left join person on person.id_number = staged.id_number
+         where not exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)}))::int as added,
+      (select count(*) from roster_staging staged
+         join person on person.id_number = staged.id_number
+         where exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)}))::int as unchanged,
+      (select count(*) from roster_entry open_entry
+         where ${openEntryOfRoster(params)}
+           and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id))::int as exited`);
+  const row = rows[0]!;
+  return { added: Number(row.added), exited: Number(row.exited), unchanged: Number(row.unchanged) };
+}
+
+/** Runs inside the caller's transaction. With dryRun it computes counts and conflicts and writes nothing. */
+export async function mergeStagedRoster(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[]): Promise<RosterMergeResult> {
+  // Temp tables are never auto-analysed; without statistics the planner guesses badly on large lists.
+  await client.query('analyze roster_staging');
+  if (!params.dryRun) {
+    // Two submissions of the same roster at once would each exit the other's additions: serialise them.
+    await run(client, sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
+  }
+  const conflicts = await findConflicts(client, params, precedence);
+  if (params.dryRun) return { ...(await countChanges(client, params)), conflicts };
+
+  const submission = await run(client, sql`
+    insert into roster_submission (submitted_by, department, submitter_county, category, county, as_of, file_hash)
+    values (${params.viewer.subject}, ${params.viewer.department}, ${params.viewer.county}, ${params.category}, ${params.county}, ${params.asOf}::date, ${params.fileHash})
+    returning id`);
+  const submissionId = Number(submission.rows[0]!.id);
+
+  // People not known yet are created from their row; pension status starts NOT_ENROLLED (DESIGN §6).
+  await run(client, sql`
+    insert into person (id_number, name, gender, birth_date, disability_level)
+    select staged.id_number, staged.name, staged.gender, staged.birth_date, staged.disability_level
+    from roster_staging staged
+    where not exists (select 1 from person known where known.id_number = staged.id_number)
+    on conflict (id_number) do nothing`);
+
+  // The latest list gives the name; a given disability level updates the person's level (R7). Only changed rows are written.
+  await run(client, sql`
+    update person set name = staged.name, disability_level = coalesce(staged.disability_level, person.disability_level), updated_at = now()
+    from roster_staging staged
+    where person.id_number = staged.id_number
+      and (person.name <> staged.name or (staged.disability_level is not null and person.disability_level is distinct from staged.disability_level))`);
+
+  // Missing from the list: the open period ends on asOf (never before it began, which the table forbids).
+  const exited = await run(client, sql`
+    update roster_entry open_entry set exited_on = greatest(${params.asOf}::date, open_entry.recognized_on)
+    where ${openEntryOfRoster(params)}
+      and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id)`);
+
+  // On the list without an open period (new, or reappearing after leaving): a new period.
+  const added = await run(client, sql`
+    insert into roster_entry (person_id, category, county, recognized_on, disability_level, source_department, submission_id)
+    select person.id, ${params.category}, ${params.county}, staged.recognized_on, staged.disability_level, ${params.viewer.department}, ${submissionId}
+    from roster_staging staged
+    join person on person.id_number = staged.id_number
+    where not exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)})`);
+
+  const staged = await run(client, sql`select count(*)::int as count from roster_staging`);
+  const counts = { added: added.rowCount, exited: exited.rowCount, unchanged: Number(staged.rows[0]!.count) - added.rowCount };
+  await run(client, sql`
+    update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged} where id = ${submissionId}`);
+  return { ...counts, conflicts };
+}

@@ -1,0 +1,12 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../app/context';
+import { RosterService } from './roster.service';
+import { SubmitRosterInput, SubmitRosterResult } from './roster.types';
+
+@Resolver()
+export class RosterResolver {
+  @Mutation(() => SubmitRosterResult, { description: 'The whole list of one category and county as of asOf: adds, exits (exitedOn = asOf), leaves the rest' })
+  submitRoster(@Arg('input', () => SubmitRosterInput) input: SubmitRosterInput, @Ctx() context: RequestContext): Promise<SubmitRosterResult> {
+    return new RosterService(context).submit(input);
+  }
+}
