@@ -42,7 +42,7 @@ export function createRequestContext(services: AppServices, viewer: Viewer | nul
     viewer,
     em: services.em.fork(),
     db: services.db,
-    loaders: createLoaders(services.db, viewer),
+    loaders: createLoaders(services.db, viewer, services.settings.precedence),
     settings: services.settings,
     today: todayInChina(services.clock?.() ?? new Date()),
     logger: services.logger,

@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Viewer } from '../shared/auth';
 import { PaymentQueries, type PaymentRow } from '../modules/payments/payments.queries';
+import { createEligibilityLoaders } from '../modules/eligibility/eligibility.loader';
 import { PeopleQueries, type EntryRow } from '../modules/people/people.queries';
+import type { HardshipCategory } from '../shared/domain';
 import type { SqlPool } from './sql-pool';
 
 // One set of loaders per request: batching within the request, never a cache shared between users.
@@ -12,7 +14,7 @@ function groupByPerson<T extends { personId: number }>(personIds: readonly numbe
   return personIds.map((id) => groups.get(id) ?? []);
 }
 
-export function createLoaders(db: SqlPool, viewer: Viewer | null) {
+export function createLoaders(db: SqlPool, viewer: Viewer | null, precedence: readonly HardshipCategory[]) {
   const people = new PeopleQueries(db);
   const allEntries = new DataLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.allEntries(ids)));
   const visibleEntries =
@@ -24,7 +26,9 @@ export function createLoaders(db: SqlPool, viewer: Viewer | null) {
   const paymentQueries = new PaymentQueries(db);
   // Person.payments is granted to HRSS and TAX only; the person rows themselves are already row-filtered.
   const payments = new DataLoader<number, PaymentRow[]>(async (ids) => groupByPerson(ids, await paymentQueries.forPersons(ids)));
-  return { allEntries, visibleEntries, payments };
+  // Eligibility of a person for a year, decided by the pure rule from facts loaded per page.
+  const eligibility = createEligibilityLoaders(db, precedence);
+  return { allEntries, visibleEntries, payments, eligibility };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -8,6 +8,11 @@ import { RosterResolver } from '../modules/rosters/roster.resolver';
 import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
 import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
 import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
+import { EligibilityResolver } from '../modules/eligibility/eligibility.resolver';
+import { BudgetResolver } from '../modules/budgets/budget.resolver';
+import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
+import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
+import { ReportsResolver } from '../modules/reports/reports.resolver';
 import { DateScalar } from './scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
@@ -26,6 +31,11 @@ export const RESOLVERS = [
   EnrolmentResolver,
   PaymentResolver,
   FundingRuleResolver,
+  ReportsResolver,
+  EligibilityResolver,
+  BudgetResolver,
+  RosterComparisonResolver,
+  SubsidyScreeningResolver,
   AuditResolver,
 ] as const;
 

@@ -115,6 +115,10 @@ describe('access matrix generated from the permission table', () => {
       })
     ).idNumber;
     await insertPerson(app.db, { name: '另一人', entries: [{ category: 'TEKUN', county: '530181' }] });
+    // Recognised between the sample comparison dates (2024-01-01 .. 2024-06-30), one per department's roster;
+    // the DIBAO one is also CIVIL_AFFAIRS's budget line in COUNTY (the sample person counts as RETURNED_POVERTY).
+    await insertPerson(app.db, { name: '新低保', entries: [{ category: 'DIBAO', county: COUNTY, recognizedOn: `${YEAR}-03-01` }] });
+    await insertPerson(app.db, { name: '新返贫', entries: [{ category: 'RETURNED_POVERTY', county: COUNTY, recognizedOn: `${YEAR}-03-01` }] });
     // The audit log needs an event for AuditEvent's fields to resolve.
     await app.graphql('{ persons { edges { node { name } } } }', {}, app.token('HRSS'));
     await app.server.audit.flush();

@@ -55,7 +55,7 @@ describe('department views of the schema (/graphql/<department>)', () => {
     expect(result.errors).toBeUndefined();
     const types = result.data!.__schema.types.filter((type) => !type.name.startsWith('__'));
     const person = types.find((type) => type.name === 'Person');
-    expect(person && 'fields' in person ? person.fields.map((field) => field.name).sort() : null).toEqual(['birthDate', 'county', 'gender', 'idNumber', 'name', 'payments', 'pensionStatus']);
+    expect(person && 'fields' in person ? person.fields.map((field) => field.name).sort() : null).toEqual(['birthDate', 'county', 'eligibility', 'gender', 'idNumber', 'name', 'payments', 'pensionStatus']);
     expect(types.map((type) => type.name)).not.toContain('RosterEntry');
     expect(types.map((type) => type.name)).not.toContain('AuditEvent');
     expect(result.data!.__schema.queryType.name).toBe('Query');

@@ -52,6 +52,9 @@ export class AuditLog {
     this.timer.unref();
   }
 
+  /** INSERT statements written so far (one per batch). */
+  writes = 0;
+
   get pending(): number {
     return this.buffer.length;
   }
@@ -76,6 +79,7 @@ export class AuditLog {
       const batch = this.buffer.splice(0, 1000);
       try {
         await this.queries.insertMany(batch);
+        this.writes++;
       } catch (error) {
         this.buffer.unshift(...batch);
         const dropped = this.buffer.length - this.maxBuffered;

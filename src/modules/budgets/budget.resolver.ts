@@ -1,0 +1,16 @@
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../app/context';
+import { BudgetService } from './budget.service';
+import { BudgetNode } from './budget.types';
+
+@Resolver()
+export class BudgetResolver {
+  @Query(() => BudgetNode, { description: 'R9: the year budget per county and funding department' })
+  budget(
+    @Arg('year', () => Int) year: number,
+    @Arg('county', () => String, { nullable: true }) county: string | null,
+    @Ctx() context: RequestContext,
+  ): Promise<BudgetNode> {
+    return new BudgetService(context).budget(year, county ?? null);
+  }
+}

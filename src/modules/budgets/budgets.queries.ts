@@ -1,0 +1,44 @@
+import type { Department, HardshipCategory } from '../../shared/domain';
+import { sql } from '../../shared/sql';
+import type { SqlPool } from '../../app/sql-pool';
+import { decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
+
+export interface BudgetLineRow {
+  county: string;
+  department: Department;
+  persons: number;
+  amount: string;
+  cityShare: string;
+  countyShare: string;
+}
+
+export interface BudgetQuery {
+  year: number;
+  precedence: readonly HardshipCategory[];
+  county: string | null;
+  /** Only this department's lines (R9); null = all. */
+  department: Department | null;
+}
+
+export class BudgetsQueries {
+  constructor(private readonly db: SqlPool) {}
+
+  /** R1/R5/R9 after R8, one statement: per county and funding department, sums of per-person rounded shares. */
+  lines(query: BudgetQuery): Promise<BudgetLineRow[]> {
+    return this.db.rows<BudgetLineRow>(sql`
+      select county, department, count(*)::int as persons,
+             sum(amount)::numeric(14,2)::text as amount,
+             sum(city_share)::numeric(14,2)::text as "cityShare",
+             sum(county_share)::numeric(14,2)::text as "countyShare"
+      from (
+        select decision.*,
+               case when decision.counted_category = 'RETURNED_POVERTY' then 'RURAL_REVITALIZATION' else 'CIVIL_AFFAIRS' end as department
+        from (${decisionsSql({ year: query.year, precedence: query.precedence, onRosterOnly: true })}) decision
+        where decision.status in ${ELIGIBLE_STATUSES_SQL}
+      ) eligible
+      where ${query.county === null ? sql`true` : sql`county = ${query.county}`}
+        and ${query.department === null ? sql`true` : sql`department = ${query.department}`}
+      group by county, department
+      order by county, department`);
+  }
+}

@@ -1,0 +1,212 @@
+import { countyName } from '../../../shared/county';
+import { cutOffDate, type IsoDate } from '../../../shared/dates';
+import type { Department, EligibilityStatus, HardshipCategory, PensionStatus } from '../../../shared/domain';
+import { ROSTER_OWNER } from '../../../shared/domain';
+import { Money } from '../../../shared/money';
+import { compareByPrecedence, countedEntry, isActiveOn, type DatedEntry } from './precedence';
+
+// DESIGN.md §3 and §5 as one pure decision: (facts of a person for year Y) => an explained status.
+
+export const CONTRIBUTING_AGE = { from: 16, to: 59 } as const;
+export const DEFAULT_STANDARD = '100.00';
+export const DEFAULT_CITY_SHARE_BASIS_POINTS = 5000;
+
+/** R1/R5 setting of one county and year; absent = 100.00 yuan and a 50% city share. */
+export interface FundingRuleFacts {
+  county: string;
+  year: number;
+  standard: string;
+  /** 5000 = 50%. */
+  cityShareBasisPoints: number;
+}
+
+export interface EligibilityFacts {
+  year: number;
+  birthYear: number;
+  pensionStatus: PensionStatus;
+  entries: readonly DatedEntry[];
+  precedence: readonly HardshipCategory[];
+  /** Rules of year Y; only the one of the counted entry's county is used. */
+  fundingRules: readonly FundingRuleFacts[];
+}
+
+export interface Reason {
+  rule: string;
+  message: string;
+}
+
+export interface EligibilityDecision {
+  year: number;
+  status: EligibilityStatus;
+  countedCategory: HardshipCategory | null;
+  /** County of the counted entry; null when there is none. */
+  county: string | null;
+  fundingDepartment: Department | null;
+  amount: string;
+  cityShare: string;
+  countyShare: string;
+  reasons: Reason[];
+}
+
+const CATEGORY_WORDS: Record<HardshipCategory, string> = {
+  DIBAO: 'DIBAO (低保)',
+  TEKUN: 'TEKUN (特困)',
+  RETURNED_POVERTY: 'RETURNED_POVERTY (返贫致贫)',
+};
+
+const PENSION_WORDS: Record<PensionStatus, string> = {
+  NOT_ENROLLED: 'not enrolled in the resident pension yet',
+  CONTRIBUTING: 'contributing to the resident pension',
+  SUSPENDED: 'enrolled, contributions suspended',
+  RECEIVING: 'already draws the resident pension',
+  EMPLOYEE_PENSION: 'covered by the employee pension instead',
+  TERMINATED: 'resident pension terminated (e.g. deceased)',
+};
+
+const INELIGIBLE_PENSION_STATUSES: readonly PensionStatus[] = ['RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED'];
+
+export function ageInYear(year: number, birthYear: number): number {
+  return year - birthYear;
+}
+
+export function isContributingAge(age: number): boolean {
+  return age >= CONTRIBUTING_AGE.from && age <= CONTRIBUTING_AGE.to;
+}
+
+/** R9: who budgets the city-level funds of a counted category. */
+export function fundingDepartmentOf(category: HardshipCategory | null): Department | null {
+  return category === null ? null : ROSTER_OWNER[category];
+}
+
+function countyWords(code: string): string {
+  try {
+    return countyName(code);
+  } catch {
+    return code;
+  }
+}
+
+/**
+ * NEXT_YEAR reading: among the entries recognised from Y-11-01 to Y-12-31 (whatever their exit), the
+ * one that wins precedence (same order as R8) gives the category and county.
+ */
+export function nextYearEntry<T extends DatedEntry>(entries: readonly T[], year: number, precedence: readonly HardshipCategory[]): T | null {
+  const late = entries.filter((entry) => entry.recognizedOn >= `${year}-11-01` && entry.recognizedOn <= `${year}-12-31`);
+  if (late.length === 0) return null;
+  return [...late].sort(compareByPrecedence(precedence))[0]!;
+}
+
+/** R1/R5: the standard and the shares; city share rounded half-up to the cent, county share the rest. */
+export function fundingSplit(rule: Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'>): { amount: Money; cityShare: Money; countyShare: Money } {
+  const amount = Money.parse(rule.standard);
+  const cityShare = amount.shareInBasisPoints(rule.cityShareBasisPoints);
+  return { amount, cityShare, countyShare: amount.minus(cityShare) };
+}
+
+function ruleFor(facts: EligibilityFacts, county: string): Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'> & { isDefault: boolean } {
+  const rule = facts.fundingRules.find((candidate) => candidate.county === county && candidate.year === facts.year);
+  return rule ? { ...rule, isDefault: false } : { standard: DEFAULT_STANDARD, cityShareBasisPoints: DEFAULT_CITY_SHARE_BASIS_POINTS, isDefault: true };
+}
+
+function percent(basisPoints: number): string {
+  return `${(basisPoints / 100).toString()}%`;
+}
+
+/** Status for year Y with its reasons (DESIGN.md §5, "Status for year Y"). */
+export function decideEligibility(facts: EligibilityFacts): EligibilityDecision {
+  const { year, precedence } = facts;
+  const cutOff: IsoDate = cutOffDate(year);
+  const reasons: Reason[] = [];
+  const zero = Money.ZERO.toString();
+  const counted = countedEntry(facts.entries, cutOff, precedence);
+
+  if (counted === null) {
+    const late = nextYearEntry(facts.entries, year, precedence);
+    if (late === null) {
+      const exited = facts.entries.filter((entry) => entry.exitedOn !== null && entry.exitedOn <= cutOff && entry.recognizedOn <= cutOff);
+      reasons.push({
+        rule: 'R2',
+        message:
+          facts.entries.length === 0
+            ? `on no hardship roster, so not on the proxy roster of ${year}`
+            : exited.length > 0
+              ? `left the roster on ${exited.map((entry) => entry.exitedOn).sort().at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
+              : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`,
+      });
+      return { year, status: 'INELIGIBLE', countedCategory: null, county: null, fundingDepartment: null, amount: zero, cityShare: zero, countyShare: zero, reasons };
+    }
+    const department = fundingDepartmentOf(late.category)!;
+    reasons.push({
+      rule: 'R2',
+      message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
+    });
+    reasons.push({ rule: 'R9', message: `funds will come from the ${department} budget` });
+    return { year, status: 'NEXT_YEAR', countedCategory: late.category, county: late.county, fundingDepartment: department, amount: zero, cityShare: zero, countyShare: zero, reasons };
+  }
+
+  const department = fundingDepartmentOf(counted.category)!;
+  reasons.push({ rule: 'R2', message: `on the ${CATEGORY_WORDS[counted.category]} roster in ${countyWords(counted.county)} on ${cutOff}` });
+  const activeOnCutOff = facts.entries.filter((entry) => isActiveOn(entry, cutOff));
+  if (activeOnCutOff.length > 1) {
+    const others = activeOnCutOff.filter((entry) => entry !== counted).map((entry) => `${entry.category} in ${countyWords(entry.county)}`);
+    reasons.push({
+      rule: 'R8',
+      message: `on ${activeOnCutOff.length} rosters (also ${others.join(', ')}): counted once, as ${counted.category} in ${countyWords(counted.county)}`,
+    });
+  }
+  reasons.push({ rule: 'R9', message: `city-level funds come from the ${department} budget` });
+
+  const age = ageInYear(year, facts.birthYear);
+  let status: EligibilityStatus;
+  if (!isContributingAge(age)) {
+    status = 'INELIGIBLE';
+    reasons.push({
+      rule: 'R4',
+      message:
+        age >= 60
+          ? `aged ${age} in ${year}: draws a pension, no longer contributes`
+          : `aged ${age} in ${year}: below the contributing age of ${CONTRIBUTING_AGE.from}`,
+    });
+  } else if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) {
+    status = 'INELIGIBLE';
+    reasons.push({ rule: 'R4', message: `aged ${age} in ${year}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay` });
+  } else if (facts.pensionStatus === 'NOT_ENROLLED') {
+    status = 'TO_ENROL';
+    reasons.push({ rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid` });
+  } else {
+    status = 'ELIGIBLE';
+    reasons.push({ rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS[facts.pensionStatus]}` });
+  }
+
+  if (status === 'INELIGIBLE') {
+    return { year, status, countedCategory: counted.category, county: counted.county, fundingDepartment: department, amount: zero, cityShare: zero, countyShare: zero, reasons };
+  }
+  const rule = ruleFor(facts, counted.county);
+  const split = fundingSplit(rule);
+  reasons.push({
+    rule: 'R1',
+    message: `the government pays the whole contribution of ${split.amount.toString()} yuan (${rule.isDefault ? 'default standard' : `standard of ${countyWords(counted.county)} for ${year}`})`,
+  });
+  reasons.push({
+    rule: 'R5',
+    message: `city pays ${split.cityShare.toString()} (${percent(rule.cityShareBasisPoints)}), county pays ${split.countyShare.toString()}`,
+  });
+  return {
+    year,
+    status,
+    countedCategory: counted.category,
+    county: counted.county,
+    fundingDepartment: department,
+    amount: split.amount.toString(),
+    cityShare: split.cityShare.toString(),
+    countyShare: split.countyShare.toString(),
+    reasons,
+  };
+}
+
+/** numeric(5,4) text such as "0.5000" or "0.6" to basis points, exactly. */
+export function basisPointsOf(fraction: string): number {
+  const match = /^(\d+)(?:\.(\d{1,4}))?$/.exec(fraction.trim());
+  if (!match) throw new RangeError(`"${fraction}" is not a share between 0 and 1 with at most four decimals`);
+  return Number(match[1]) * 10000 + Number((match[2] ?? '').padEnd(4, '0'));
+}

@@ -1,0 +1,37 @@
+import type { RequestContext } from '../../app/context';
+import { requireViewer } from '../../app/context';
+import { yearOf } from '../../shared/dates';
+import { ProblemList } from '../../shared/errors';
+import { IdNumber } from '../../shared/id-number';
+import { PeopleQueries } from '../people/people.queries';
+import { checkYear } from '../reports/report-arguments';
+import type { EligibilityDecision } from './domain/eligibility';
+
+export class EligibilityService {
+  constructor(private readonly context: RequestContext) {}
+
+  /** Decision for a person the viewer may see; null otherwise (existence does not leak). */
+  async forIdNumber(idNumberText: string, year: number): Promise<EligibilityDecision | null> {
+    const viewer = requireViewer(this.context);
+    const problems = new ProblemList();
+    let idNumber: IdNumber | null = null;
+    try {
+      idNumber = IdNumber.parse(idNumberText);
+    } catch (error) {
+      problems.add('idNumber', `ID number ${(error as Error).message}`);
+    }
+    checkYear(year, problems);
+    problems.throwIfAny();
+    const person = await new PeopleQueries(this.context.db).findVisible(viewer, idNumber!.value, yearOf(this.context.today));
+    if (!person) return null;
+    return this.forPerson(person.id, year);
+  }
+
+  /** Batched per request: a page of persons costs a constant number of statements. */
+  async forPerson(personId: number, year: number): Promise<EligibilityDecision | null> {
+    const problems = new ProblemList();
+    checkYear(year, problems);
+    problems.throwIfAny();
+    return this.context.loaders.eligibility(year).load(personId);
+  }
+}

@@ -1,0 +1,44 @@
+import type { Viewer } from '../../shared/auth';
+import { isCountyCode } from '../../shared/county';
+import { ForbiddenError, type ProblemList } from '../../shared/errors';
+
+// Arguments shared by the report-like queries (eligibility, budget, dispatch report, comparison, screening).
+
+export const YEAR_RANGE = { from: 2000, to: 2100 } as const;
+
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+export function checkYear(year: number, problems: ProblemList, field = 'year'): void {
+  if (!Number.isInteger(year) || year < YEAR_RANGE.from || year > YEAR_RANGE.to) {
+    problems.add(field, `must be a year from ${YEAR_RANGE.from} to ${YEAR_RANGE.to}`);
+  }
+}
+
+/** "YYYY-MM" to its year and month, or a problem. */
+export function parseMonth(month: string, problems: ProblemList, field = 'month'): { year: number; month: number } | null {
+  const match = MONTH_PATTERN.exec(month);
+  if (!match) {
+    problems.add(field, 'must be a month written YYYY-MM, e.g. "2024-11"');
+    return null;
+  }
+  const year = Number(match[1]);
+  checkYear(year, problems, field);
+  return { year, month: Number(match[2]) };
+}
+
+export function checkCounty(county: string | null | undefined, problems: ProblemList, field = 'county'): void {
+  if (county != null && !isCountyCode(county)) problems.add(field, `"${county}" is not one of the 14 county codes (530102 … 530181)`);
+}
+
+/**
+ * The county a query is limited to: a county-level viewer is always limited to its own county and
+ * asking for another one is FORBIDDEN (not an empty answer, so the mistake is visible); a city-level
+ * viewer gets the county it asks for, or all (null).
+ */
+export function countyInScope(viewer: Viewer, county: string | null | undefined): string | null {
+  if (viewer.county !== null) {
+    if (county != null && county !== viewer.county) throw new ForbiddenError(`A county-level user sees only county ${viewer.county}`);
+    return viewer.county;
+  }
+  return county ?? null;
+}

@@ -1,0 +1,29 @@
+import type { RequestContext } from '../../app/context';
+import { requireViewer } from '../../app/context';
+import { yearOf } from '../../shared/dates';
+import { ProblemList } from '../../shared/errors';
+import { sql } from '../../shared/sql';
+import { visiblePersonPredicate } from '../access/row-filters';
+import { checkCounty, checkYear, countyInScope } from './report-arguments';
+import { ReportsQueries } from './reports.queries';
+import type { ScreeningEntryNode } from './subsidy-screening.types';
+
+export class SubsidyScreeningService {
+  constructor(private readonly context: RequestContext) {}
+
+  /** R10: whom the Disabled Persons' Federation must drop from its own contribution subsidy for `year`. */
+  async screen(year: number, county: string | null): Promise<ScreeningEntryNode[]> {
+    const viewer = requireViewer(this.context);
+    const problems = new ProblemList();
+    checkYear(year, problems);
+    checkCounty(county, problems);
+    problems.throwIfAny();
+    const rows = await new ReportsQueries(this.context.db).screening({
+      year,
+      precedence: this.context.settings.precedence,
+      county: countyInScope(viewer, county),
+      visible: visiblePersonPredicate(viewer, sql.raw('person'), yearOf(this.context.today)),
+    });
+    return rows.map(({ countedCategory, ...person }) => ({ person, countedCategory, disabilityLevel: person.disabilityLevel! }));
+  }
+}

@@ -1,0 +1,16 @@
+import { Field, Int, ObjectType } from 'type-graphql';
+import { HardshipCategoryEnum } from '../../app/graphql-enums';
+import type { HardshipCategory } from '../../shared/domain';
+import { PersonNode } from '../people/person.types';
+
+@ObjectType('ScreeningEntry', { description: 'R10: a level 3/4 disabled person already proxy-paid this year; remove from the federation subsidy' })
+export class ScreeningEntryNode {
+  @Field(() => PersonNode)
+  person!: PersonNode;
+
+  @Field(() => HardshipCategoryEnum, { description: 'After R8' })
+  countedCategory!: HardshipCategory;
+
+  @Field(() => Int)
+  disabilityLevel!: number;
+}

@@ -1,0 +1,52 @@
+import type { IsoDate } from '../../shared/dates';
+import type { HardshipCategory } from '../../shared/domain';
+import { sql, type SqlFragment } from '../../shared/sql';
+import type { SqlPool } from '../../app/sql-pool';
+import { countedEntriesSql } from '../eligibility/eligibility.queries';
+
+export type ComparisonKind = 'ADDED' | 'REMOVED' | 'CHANGED';
+
+export interface ComparisonRow {
+  kind: ComparisonKind;
+  idNumber: string;
+  name: string;
+  county: string;
+  before: HardshipCategory | null;
+  after: HardshipCategory | null;
+}
+
+export interface ComparisonQuery {
+  from: IsoDate;
+  to: IsoDate;
+  precedence: readonly HardshipCategory[];
+  /** Which entries take part (alias `entry`): the viewer's scope and the asked category. */
+  entryFilter: SqlFragment;
+  /** Keep persons counted in this county on either date. */
+  county: string | null;
+}
+
+export class RosterComparisonQueries {
+  constructor(private readonly db: SqlPool) {}
+
+  /** R3 in one statement: the counted entry (R8) on both dates, compared person by person. */
+  compare(query: ComparisonQuery): Promise<ComparisonRow[]> {
+    const options = { entryFilter: query.entryFilter };
+    return this.db.rows<ComparisonRow>(sql`
+      with before as (${countedEntriesSql(query.from, query.precedence, options)}),
+      after as (${countedEntriesSql(query.to, query.precedence, options)}),
+      compared as (
+        select coalesce(before.person_id, after.person_id) as person_id,
+               case when before.person_id is null then 'ADDED' when after.person_id is null then 'REMOVED' else 'CHANGED' end as kind,
+               coalesce(after.county, before.county) as county,
+               before.county as before_county, after.county as after_county,
+               before.category as before, after.category as after
+        from before full join after on after.person_id = before.person_id
+        where before.person_id is null or after.person_id is null
+           or before.category <> after.category or before.county <> after.county
+      )
+      select compared.kind, person.id_number as "idNumber", person.name, compared.county, compared.before, compared.after
+      from compared join person on person.id = compared.person_id
+      where ${query.county === null ? sql`true` : sql`(compared.before_county = ${query.county} or compared.after_county = ${query.county})`}
+      order by compared.kind, person.id_number`);
+  }
+}

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decideEligibility, type FundingRuleFacts } from '../../src/modules/eligibility/domain/eligibility';
+import { countedEntry, DEFAULT_PRECEDENCE, type DatedEntry } from '../../src/modules/eligibility/domain/precedence';
+import { EligibilityQueries } from '../../src/modules/eligibility/eligibility.queries';
+import { ReportsQueries } from '../../src/modules/reports/reports.queries';
+import { BudgetsQueries } from '../../src/modules/budgets/budgets.queries';
+import { dispatchDates } from '../../src/modules/reports/dispatch-report.service';
+import { HARDSHIP_CATEGORIES, PENSION_STATUSES, type HardshipCategory, type PensionStatus } from '../../src/shared/domain';
+import { IdNumber } from '../../src/shared/id-number';
+import { Money } from '../../src/shared/money';
+import { sql } from '../../src/shared/sql';
+import { insertPerson } from '../factories/person.factory';
+import { addDays, seededRandom } from '../support/random';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+// STYLE habit 6: the eligibility rule exists in TypeScript (domain/eligibility.ts) and in SQL
+// (eligibility.queries.ts). Both get the same random rosters and must give the same answers.
+// Replay a failure with AGREEMENT_SEED=<seed printed in the test name>.
+const SEED = Number(process.env.AGREEMENT_SEED ?? 20241031);
+const PERSONS = 300;
+const COUNTIES = ['530102', '530103', '530111', '530181', '530125'];
+const YEARS = [2023, 2024];
+// Dates near the cut-offs, the November window and quarter ends, plus anything in between.
+const EDGE_DATES = ['2022-12-31', '2023-01-01', '2023-10-30', '2023-10-31', '2023-11-01', '2023-12-31', '2024-01-01',
+  '2024-06-15', '2024-10-15', '2024-10-30', '2024-10-31', '2024-11-01', '2024-11-15', '2024-12-31', '2025-01-01'];
+
+interface Generated {
+  id: number;
+  birthYear: number;
+  pensionStatus: PensionStatus;
+  disabilityLevel: number | null;
+  entries: DatedEntry[];
+  payments: Array<{ year: number; amount: string; paidOn: string }>;
+}
+
+function generate(seed: number) {
+  const random = seededRandom(seed);
+  const randomDate = () => (random.chance(0.6) ? random.pick(EDGE_DATES) : addDays('2022-06-01', random.integer(0, 1000)));
+  const people = Array.from({ length: PERSONS }, (_, index) => {
+    const entries: DatedEntry[] = [];
+    const count = random.pick([0, 1, 1, 1, 2, 2, 3, 4]);
+    for (let entryIndex = 0; entryIndex < count; entryIndex++) {
+      const recognizedOn = randomDate();
+      let exitedOn: string | null = random.chance(0.4) ? (random.chance(0.5) ? random.pick(EDGE_DATES) : addDays(recognizedOn, random.integer(0, 500))) : null;
+      if (exitedOn !== null && exitedOn < recognizedOn) exitedOn = recognizedOn;
+      const entry: DatedEntry = { category: random.pick(HARDSHIP_CATEGORIES), county: random.pick(COUNTIES), recognizedOn, exitedOn };
+      // One open period per person, roster and county (a database constraint): close duplicates.
+      if (entry.exitedOn === null && entries.some((other) => other.exitedOn === null && other.category === entry.category && other.county === entry.county)) {
+        entry.exitedOn = addDays(recognizedOn, random.integer(0, 400));
+      }
+      entries.push(entry);
+    }
+    // Birth years giving ages 14-61 in 2023/2024, so 15/16 and 59/60 come up often.
+    const birthYear = random.chance(0.5) ? random.pick([1963, 1964, 1965, 2007, 2008, 2009]) : random.integer(1962, 2010);
+    const payments = YEARS.flatMap((year) =>
+      random.chance(0.5) ? [{ year, amount: `${random.integer(0, 300)}.${String(random.integer(0, 99)).padStart(2, '0')}`, paidOn: addDays(`${year}-01-01`, random.integer(0, 364)) }] : [],
+    );
+    return {
+      index,
+      birthDate: `${birthYear}-${String(random.integer(1, 12)).padStart(2, '0')}-${String(random.integer(1, 28)).padStart(2, '0')}`,
+      birthYear,
+      pensionStatus: random.pick(PENSION_STATUSES),
+      disabilityLevel: random.pick([null, null, 1, 2, 3, 4]),
+      entries,
+      payments,
+    };
+  });
+  const fundingRules: FundingRuleFacts[] = [];
+  for (const year of YEARS) {
+    for (const county of COUNTIES) {
+      if (random.chance(0.6)) {
+        fundingRules.push({ county, year, standard: `${random.integer(50, 400)}.${String(random.integer(0, 99)).padStart(2, '0')}`, cityShareBasisPoints: random.integer(0, 10000) });
+      }
+    }
+  }
+  return { people, fundingRules };
+}
+
+describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () => {
+  let app: TestApp;
+  let generated: Generated[];
+  let fundingRules: FundingRuleFacts[];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const data = generate(SEED);
+    fundingRules = data.fundingRules;
+    for (const rule of fundingRules) {
+      const share = (rule.cityShareBasisPoints / 10000).toFixed(4);
+      await app.db.rows(sql`insert into funding_rule (county, year, standard, city_share) values (${rule.county}, ${rule.year}, ${rule.standard}, ${share}::numeric)`);
+    }
+    generated = [];
+    for (const person of data.people) {
+      const idNumber = IdNumber.compose('530102', person.birthDate, person.index + 1).value;
+      const { id } = await insertPerson(app.db, {
+        idNumber,
+        pensionStatus: person.pensionStatus,
+        disabilityLevel: person.disabilityLevel,
+        entries: person.entries,
+        payments: person.payments,
+      });
+      generated.push({ id, birthYear: person.birthYear, pensionStatus: person.pensionStatus, disabilityLevel: person.disabilityLevel, entries: person.entries, payments: person.payments });
+    }
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const precedences: Array<readonly HardshipCategory[]> = [DEFAULT_PRECEDENCE, ['RETURNED_POVERTY', 'DIBAO', 'TEKUN']];
+
+  for (const precedence of precedences) {
+    for (const year of YEARS) {
+      it(`should agree for every person on status, category, county, amount and shares when the year is ${year} and precedence ${precedence.join('>')}`, async () => {
+        const rows = await new EligibilityQueries(app.db).decisions(year, precedence);
+        const byId = new Map(rows.map((row) => [row.personId, row]));
+        const statuses = new Set<string>();
+        for (const person of generated) {
+          const expected = decideEligibility({ year, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence, fundingRules });
+          const actual = byId.get(person.id)!;
+          statuses.add(expected.status);
+          expect({ id: person.id, status: actual.status, countedCategory: actual.countedCategory, county: actual.county, amount: actual.amount, cityShare: actual.cityShare, countyShare: actual.countyShare })
+            .toEqual({ id: person.id, status: expected.status, countedCategory: expected.countedCategory, county: expected.county, amount: expected.amount, cityShare: expected.cityShare, countyShare: expected.countyShare });
+        }
+        // The random data must exercise every outcome, or the agreement proves little.
+        expect([...statuses].sort()).toEqual(['ELIGIBLE', 'INELIGIBLE', 'NEXT_YEAR', 'TO_ENROL']);
+      });
+    }
+  }
+
+  it('should agree with budget lines summed in TypeScript from the per-person decisions when the year is 2024', async () => {
+    const lines = await new BudgetsQueries(app.db).lines({ year: 2024, precedence: DEFAULT_PRECEDENCE, county: null, department: null });
+    const expected = new Map<string, { persons: number; amount: number; cityShare: number; countyShare: number }>();
+    for (const person of generated) {
+      const decision = decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence: DEFAULT_PRECEDENCE, fundingRules });
+      if (decision.status !== 'ELIGIBLE' && decision.status !== 'TO_ENROL') continue;
+      const key = `${decision.county}/${decision.fundingDepartment}`;
+      const line = expected.get(key) ?? { persons: 0, amount: 0, cityShare: 0, countyShare: 0 };
+      line.persons++;
+      line.amount += Money.parse(decision.amount).cents;
+      line.cityShare += Money.parse(decision.cityShare).cents;
+      line.countyShare += Money.parse(decision.countyShare).cents;
+      expected.set(key, line);
+    }
+    const actual = new Map(lines.map((line) => [`${line.county}/${line.department}`, {
+      persons: line.persons, amount: Money.parse(line.amount).cents, cityShare: Money.parse(line.cityShare).cents, countyShare: Money.parse(line.countyShare).cents,
+    }]));
+    expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+    expect(actual.size).toBeGreaterThan(5);
+  });
+
+  for (const month of [6, 11]) {
+    it(`should agree with a TypeScript tally of the dispatch report when the month is 2024-${month}`, async () => {
+      const { reportDate, populationDate } = dispatchDates(2024, month);
+      const cells = await new ReportsQueries(app.db).dispatchCells({ year: 2024, reportDate, populationDate, precedence: DEFAULT_PRECEDENCE, county: null });
+      const expected = new Map<string, { persons: number; eligible: number; enrolled: number; proxyPaid: number; cents: number; disabled: number }>();
+      for (const person of generated) {
+        const counted = countedEntry(person.entries, populationDate, DEFAULT_PRECEDENCE);
+        if (!counted) continue;
+        // Same age and pension tests as the year's status, applied to the report's population.
+        const status = decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: [{ ...counted, recognizedOn: '2000-01-01', exitedOn: null }], precedence: DEFAULT_PRECEDENCE, fundingRules: [] }).status;
+        const key = `${counted.county}/${counted.category}`;
+        const cell = expected.get(key) ?? { persons: 0, eligible: 0, enrolled: 0, proxyPaid: 0, cents: 0, disabled: 0 };
+        cell.persons++;
+        if (person.disabilityLevel === 3 || person.disabilityLevel === 4) cell.disabled++;
+        if (status === 'ELIGIBLE' || status === 'TO_ENROL') {
+          cell.eligible++;
+          if (status === 'ELIGIBLE') cell.enrolled++;
+          const paid = person.payments.filter((payment) => payment.year === 2024 && payment.paidOn <= reportDate);
+          if (paid.length > 0) {
+            cell.proxyPaid++;
+            cell.cents += paid.reduce((sum, payment) => sum + Money.parse(payment.amount).cents, 0);
+          }
+        }
+        expected.set(key, cell);
+      }
+      const actual = new Map(cells.map((cell) => [`${cell.county}/${cell.category}`, {
+        persons: cell.persons, eligible: cell.eligible, enrolled: cell.enrolled, proxyPaid: cell.proxyPaid, cents: Money.parse(cell.proxyPaidAmount).cents, disabled: cell.disabledLevel34,
+      }]));
+      expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+      expect(actual.size).toBeGreaterThan(5);
+    });
+  }
+});
