@@ -1,7 +1,7 @@
-import { isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
+import { isInputObjectType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIEWER_KINDS } from '../../src/app/shield';
-import { PERMISSIONS } from '../../src/modules/access/permission-table';
+import { INPUT_PERMISSIONS, PERMISSIONS } from '../../src/modules/access/permission-table';
 import type { Viewer } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
 import { insertPerson } from '../factories/person.factory';
@@ -135,6 +135,26 @@ describe('access matrix generated from the permission table', () => {
       for (const field of Object.keys(type.getFields())) if (!PERMISSIONS[type.name]?.[field]) missing.push(`${type.name}.${field}`);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('should name only existing types and fields in the permission tables (no stale or misspelt grants)', () => {
+    const schema = app.server.schema;
+    const stale: string[] = [];
+    for (const [typeName, fields] of Object.entries(PERMISSIONS)) {
+      const type = schema.getType(typeName);
+      for (const field of Object.keys(fields)) if (!type || !isObjectType(type) || !type.getFields()[field]) stale.push(`${typeName}.${field}`);
+    }
+    for (const [owner, fields] of Object.entries(INPUT_PERMISSIONS)) {
+      const [typeName, fieldName] = owner.split('.') as [string, string | undefined];
+      const type = schema.getType(typeName);
+      for (const name of Object.keys(fields)) {
+        const exists = fieldName === undefined
+          ? type !== undefined && isInputObjectType(type) && type.getFields()[name] !== undefined
+          : type !== undefined && isObjectType(type) && type.getFields()[fieldName]?.args.some((argument) => argument.name === name) === true;
+        if (!exists) stale.push(`${owner}.${name}`);
+      }
+    }
+    expect(stale).toEqual([]);
   });
 
   it('should allow exactly the granted fields and operations, and refuse the others with FORBIDDEN, for every department and level', async () => {

@@ -63,6 +63,20 @@ describe('audit log of personal-data reads', () => {
     expect(JSON.parse(events[1]!.details!).endpoint).toBe('/graphql/civil-affairs');
   });
 
+  it('should record the persons of screening, comparison and eligibility(idNumber) reads', async () => {
+    const disabled = await insertPerson(app.db, { name: '残疾', disabilityLevel: 3, pensionStatus: 'CONTRIBUTING', entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }] });
+    const newcomer = await insertPerson(app.db, { name: '新人', entries: [{ category: 'TEKUN', county: '530102', recognizedOn: '2024-03-01' }] });
+    const token = app.token('HRSS', null, 'frank');
+    await app.graphql('query Screening { subsidyScreening(year: 2024) { person { idNumber } } }', {}, token);
+    await app.graphql('query Comparison { rosterComparison(from: "2024-01-01", to: "2024-06-30") { added { idNumber name } } }', {}, token);
+    await app.graphql(`query Decision { eligibility(idNumber: "${dibao.idNumber}", year: 2024) { status } }`, {}, token);
+    const events = await eventsOf('frank');
+    const byOperation = new Map(events.map((event) => [event.operation, event.idNumbers]));
+    expect(byOperation.get('Screening')).toEqual([disabled.idNumber]);
+    expect(byOperation.get('Comparison')).toEqual([newcomer.idNumber]);
+    expect(byOperation.get('Decision')).toEqual([dibao.idNumber]);
+  });
+
   it('should record nothing when a request returns no person rows', async () => {
     await app.graphql('{ persons(first: 0) { totalCount } }', {}, app.token('HRSS', null, 'carol'));
     await app.graphql(`{ person(idNumber: "${rural.idNumber}") { name } }`, {}, app.token('CIVIL_AFFAIRS', null, 'carol'));
