@@ -252,7 +252,8 @@ describe('mergeStagedRoster: conflicts and dry runs', () => {
         { idNumber: onDibaoElsewhere.idNumber, otherCategory: 'DIBAO', otherCounty: '530103', countedCategory: 'TEKUN' },
       ],
     });
-    void leaving;
+    // the dry run counted `leaving` as exited but did not close its entry
+    expect((await app.db.one<{ exitedOn: string | null }>(sql`select exited_on as "exitedOn" from roster_entry where person_id = ${leaving.id}`))!.exitedOn).toBeNull();
     const countsAfter = await app.db.one(sql`select (select count(*) from person)::int as persons, (select count(*) from roster_entry)::int as entries,
       (select count(*) from roster_submission)::int as submissions, (select count(*) from roster_entry where exited_on is not null)::int as exited`);
     expect(countsAfter).toEqual(countsBefore);

@@ -7,8 +7,7 @@ import { ProblemList } from '../../shared/errors';
 import { IdNumber } from '../../shared/id-number';
 import { sql } from '../../shared/sql';
 import { writeAuditEvent } from '../audit/audit-log';
-import { findVisiblePersonIds } from '../people/visible-persons.queries';
-import { NOT_VISIBLE } from '../payments/payment.service';
+import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
 
 export class EnrolmentService {
   constructor(private readonly context: RequestContext) {}

@@ -4,11 +4,9 @@ import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
 import { Money } from '../../shared/money';
 import { writeAuditEvent } from '../audit/audit-log';
-import { findVisiblePersonIds } from '../people/visible-persons.queries';
+import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
 import { checkPaymentRow, isPaymentYear, MAX_PAYMENT_YEAR, MIN_PAYMENT_YEAR, type CheckedPayment, type RawPaymentRow } from './domain/payment-row';
 import { PaymentQueries } from './payments.queries';
-
-export const NOT_VISIBLE = 'no person with this ID number that you may see';
 
 export class PaymentService {
   private readonly queries: PaymentQueries;

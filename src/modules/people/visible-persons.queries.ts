@@ -3,6 +3,9 @@ import type { Viewer } from '../../shared/auth';
 import { sql } from '../../shared/sql';
 import { visiblePersonPredicate } from '../access/row-filters';
 
+/** The problem message for an unknown ID number and for one outside the viewer's rows alike (no leak). */
+export const NOT_VISIBLE = 'no person with this ID number that you may see';
+
 /**
  * Person ids by ID number, only for persons the viewer may see (DESIGN §4), in one statement.
  * Writers use it so that a county-level user cannot touch, or learn of, persons outside its rows.

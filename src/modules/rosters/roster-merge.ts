@@ -137,6 +137,19 @@ async function countChanges(client: PoolClient, params: StagedRosterParams): Pro
 export async function mergeStagedRoster(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[]): Promise<RosterMergeResult> {
   // Temp tables are never auto-analysed; without statistics the planner guesses badly on large lists.
   await client.query('analyze roster_staging');
+  const staged = Number((await run(client, sql`select count(*)::int as count from roster_staging`)).rows[0]!.count);
+  // Right after a large list, person and roster_entry statistics lag (autovacuum has not run yet), and
+  // a nested loop planned for "1 row" over hundreds of thousands of open entries becomes quadratic,
+  // whatever the size of this list. Hash and merge joins stay linear whatever the estimates.
+  await client.query('set local enable_nestloop = off');
+  try {
+    return await mergeWithPlanner(client, params, precedence, staged);
+  } finally {
+    await client.query('reset enable_nestloop').catch(() => undefined);
+  }
+}
+
+async function mergeWithPlanner(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[], staged: number): Promise<RosterMergeResult> {
   if (!params.dryRun) {
     // Two submissions of the same roster at once would each exit the other's additions: serialise them.
     await run(client, sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
@@ -151,11 +164,11 @@ export async function mergeStagedRoster(client: PoolClient, params: StagedRoster
   const submissionId = Number(submission.rows[0]!.id);
 
   // People not known yet are created from their row; pension status starts NOT_ENROLLED (DESIGN §6).
+  // The unique index decides who is new: no join against the table being filled.
   await run(client, sql`
     insert into person (id_number, name, gender, birth_date, disability_level)
     select staged.id_number, staged.name, staged.gender, staged.birth_date, staged.disability_level
     from roster_staging staged
-    where not exists (select 1 from person known where known.id_number = staged.id_number)
     on conflict (id_number) do nothing`);
 
   // The latest list gives the name; a given disability level updates the person's level (R7). Only changed rows are written.
@@ -179,8 +192,7 @@ export async function mergeStagedRoster(client: PoolClient, params: StagedRoster
     join person on person.id_number = staged.id_number
     where not exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)})`);
 
-  const staged = await run(client, sql`select count(*)::int as count from roster_staging`);
-  const counts = { added: added.rowCount, exited: exited.rowCount, unchanged: Number(staged.rows[0]!.count) - added.rowCount };
+  const counts = { added: added.rowCount, exited: exited.rowCount, unchanged: staged - added.rowCount };
   await run(client, sql`
     update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged} where id = ${submissionId}`);
   return { ...counts, conflicts };
