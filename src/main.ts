@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       production: config.nodeEnv === 'production',
       importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
     });
+    // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());
     await new Promise<void>((resolve, reject) => {
       server.httpServer.once('error', reject);

@@ -3,6 +3,7 @@ import type { Viewer } from '../shared/auth';
 import { todayInChina, type IsoDate } from '../shared/dates';
 import type { HardshipCategory } from '../shared/domain';
 import { UnauthenticatedError } from '../shared/errors';
+import type { PersonReadCollector } from '../modules/audit/person-reads';
 import type { Logger } from './logger';
 import { createLoaders, type Loaders } from './loaders';
 import type { SqlPool } from './sql-pool';
@@ -21,6 +22,10 @@ export interface RequestContext {
   today: IsoDate;
   logger: Logger;
   operationName: string | null;
+  /** The path that served the request: /graphql or a department view such as /graphql/tax. */
+  endpoint: string;
+  /** Persons handed out by this request, for the audit log (written after the response). */
+  personReads: PersonReadCollector;
 }
 
 export interface AppServices {
@@ -32,7 +37,7 @@ export interface AppServices {
   clock?: () => Date;
 }
 
-export function createRequestContext(services: AppServices, viewer: Viewer | null, operationName: string | null): RequestContext {
+export function createRequestContext(services: AppServices, viewer: Viewer | null, operationName: string | null, endpoint = '/graphql'): RequestContext {
   return {
     viewer,
     em: services.em.fork(),
@@ -42,6 +47,8 @@ export function createRequestContext(services: AppServices, viewer: Viewer | nul
     today: todayInChina(services.clock?.() ?? new Date()),
     logger: services.logger,
     operationName,
+    endpoint,
+    personReads: { personIds: new Set<number>(), idNumbers: new Set<string>() },
   };
 }
 

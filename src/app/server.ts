@@ -11,6 +11,11 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { viewerFromHeader, type Viewer } from '../shared/auth';
 import { AppError } from '../shared/errors';
 import { createExchangeRouter, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../modules/exchange/exchange.routes';
+import { departmentViews } from '../modules/access/schema-view';
+import { AuditLog, type AuditLogOptions } from '../modules/audit/audit-log';
+import { recordPersonReads } from '../modules/audit/person-reads';
+import type { Department } from '../shared/domain';
+import { auditPlugin } from './audit-plugin';
 import { createRequestContext, type AppServices, type RequestContext } from './context';
 import { createErrorFormatter } from './format-error';
 import { applyShield } from './shield';
@@ -22,13 +27,19 @@ export interface ServerOptions {
   production: boolean;
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
+  /** Batching of the audit log's writes. */
+  audit?: AuditLogOptions;
 }
 
 export interface AppServer {
   app: express.Express;
   httpServer: http.Server;
+  /** The full schema served at /graphql (all departments, with rules). */
   schema: GraphQLSchema;
-  /** Stops accepting, waits for requests in flight, then resolves. */
+  /** Each department's view, served at /graphql/<slug>. */
+  views: ReadonlyArray<{ department: Department; slug: string; schema: GraphQLSchema }>;
+  audit: AuditLog;
+  /** Stops accepting, waits for requests in flight, writes the audit events left, then resolves. */
   stop(): Promise<void>;
 }
 
@@ -48,21 +59,28 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const schema = applyShield(await buildBaseSchema());
+  const resolved = recordPersonReads(await buildBaseSchema());
+  const schema = applyShield(resolved);
+  const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
+  const audit = new AuditLog(services.db, services.logger, options.audit);
 
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    introspection: true,
-    // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
-    stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: !production,
-    formatError: createErrorFormatter(services.logger, production),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
-    ],
-  });
-  await apollo.start();
+  const makeApollo = (served: GraphQLSchema, drainsHttpServer: boolean) =>
+    new ApolloServer<RequestContext>({
+      schema: served,
+      introspection: true,
+      // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
+      stopOnTerminationSignals: false,
+      includeStacktraceInErrorResponses: !production,
+      formatError: createErrorFormatter(services.logger, production),
+      plugins: [
+        ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+        auditPlugin(audit),
+        production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      ],
+    });
+  const apollo = makeApollo(schema, true);
+  const viewApollos = views.map((view) => ({ view, apollo: makeApollo(view.schema, false) }));
+  await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
 
   app.get('/healthz', (_request, response) => {
     response.status(200).json({ status: 'ok' });
@@ -74,26 +92,60 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   app.use(createExchangeRouter({ services, jwtSecret: options.jwtSecret, production, limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS }));
 
-  app.use(
-    '/graphql',
-    express.json({ limit: '10mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const viewer = authenticate(req, options.jwtSecret);
-        const body = req.body as { operationName?: unknown } | undefined;
-        const operationName = typeof body?.operationName === 'string' ? body.operationName : null;
-        return createRequestContext(services, viewer, operationName);
-      },
-    }),
-  );
+  const operationNameOf = (request: Request): string | null => {
+    const body = request.body as { operationName?: unknown } | undefined;
+    return typeof body?.operationName === 'string' ? body.operationName : null;
+  };
 
+  // A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
+  // valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
+  for (const { view, apollo: viewApollo } of viewApollos) {
+    const endpoint = `/graphql/${view.slug}`;
+    app.use(
+      endpoint,
+      express.json({ limit: '10mb' }),
+      expressMiddleware(viewApollo, {
+        context: async ({ req }) => {
+          const viewer = authenticate(req, options.jwtSecret);
+          if (viewer === null) {
+            throw new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+          }
+          if (viewer.department !== view.department) {
+            throw new GraphQLError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`, {
+              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+            });
+          }
+          return createRequestContext(services, viewer, operationNameOf(req), endpoint);
+        },
+      }),
+    );
+  }
+
+  const fullEndpoint = expressMiddleware(apollo, {
+    context: async ({ req }) => createRequestContext(services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql'),
+  });
+  app.use('/graphql', express.json({ limit: '10mb' }), (request, response, next) => {
+    // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
+    if (request.path !== '/') return next();
+    return fullEndpoint(request, response, next);
+  });
+
+  let stopped: Promise<void> | null = null;
   return {
     app,
     httpServer,
     schema,
-    async stop() {
-      await apollo.stop();
-      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    views,
+    audit,
+    stop() {
+      stopped ??= (async () => {
+        // The full endpoint's server drains the HTTP server, i.e. every endpoint's requests in flight.
+        await apollo.stop();
+        await Promise.all(viewApollos.map((entry) => entry.apollo.stop()));
+        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await audit.close();
+      })();
+      return stopped;
     },
   };
 }

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../../src/app/orm';
-import { buildBaseSchema, printSdl, SCHEMA_FILE } from '../../src/app/schema';
+import { buildBaseSchema, printSdl, SCHEMA_FILE, viewFile, viewTitle, VIEWS_DIRECTORY } from '../../src/app/schema';
+import { departmentViews } from '../../src/modules/access/schema-view';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('committed artefacts', () => {
@@ -22,6 +23,17 @@ describe('committed artefacts', () => {
   it('should match schema/schema.graphql when the code emits its schema (run npm run schema:emit)', async () => {
     const emitted = printSdl(await buildBaseSchema());
     expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(emitted);
+  });
+
+  it('should match schema/views/<slug>.graphql for every department view when the code emits them (run npm run schema:emit)', async () => {
+    const views = departmentViews(await buildBaseSchema());
+    expect(views.length).toBeGreaterThanOrEqual(5);
+    for (const view of views) {
+      expect(existsSync(viewFile(view.slug)), `${viewFile(view.slug)} is missing`).toBe(true);
+      expect(readFileSync(viewFile(view.slug), 'utf8'), `${view.slug} view drifted`).toBe(printSdl(view.schema, viewTitle(view.department, view.slug)));
+    }
+    const committed = readdirSync(VIEWS_DIRECTORY).filter((name) => name.endsWith('.graphql')).sort();
+    expect(committed).toEqual(views.map((view) => `${view.slug}.graphql`).sort());
   });
 
   it('should need no new migration when all committed migrations are applied (run npm run migration:create)', async () => {

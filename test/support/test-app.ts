@@ -4,6 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../../src/app/logger';
 import { openOrm } from '../../src/app/orm';
 import { createServer, type AppServer } from '../../src/app/server';
+import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
 import { SqlPool } from '../../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
@@ -37,6 +38,8 @@ export interface TestAppOptions {
   production?: boolean;
   /** File import limits; the server's defaults otherwise. */
   importLimits?: { maxBytes: number; maxRows: number };
+  /** Audit log batching (tests that count buffered events use a long interval). */
+  audit?: AuditLogOptions;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -49,6 +52,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
     importLimits: options.importLimits,
+    audit: options.audit,
   });
   const agent = supertest(server.app);
   return {

@@ -69,6 +69,7 @@ export const PERMISSIONS: PermissionTable = {
   ProxyPayment: { year: grant('HRSS', 'TAX'), amount: grant('HRSS', 'TAX'), paidOn: grant('HRSS', 'TAX'), funder: grant('HRSS', 'TAX') },
   PersonConnection: { edges: PERSON_READERS, pageInfo: PERSON_READERS, totalCount: PERSON_READERS },
   PersonEdge: { cursor: PERSON_READERS, node: PERSON_READERS },
+  // Shared by every connection: whoever may read a connection may read its page info.
   PageInfo: { hasNextPage: PERSON_READERS, endCursor: PERSON_READERS },
   CategoryTally: {
     persons: REPORT_READERS,
@@ -118,6 +119,20 @@ export const PERMISSIONS: PermissionTable = {
     countedCategory: grant('HRSS', 'DISABLED_FEDERATION'),
     disabilityLevel: grant('HRSS', 'DISABLED_FEDERATION'),
   },
+  AuditEvent: {
+    id: cityLevel('HRSS'),
+    at: cityLevel('HRSS'),
+    subject: cityLevel('HRSS'),
+    department: cityLevel('HRSS'),
+    county: cityLevel('HRSS'),
+    action: cityLevel('HRSS'),
+    operation: cityLevel('HRSS'),
+    personCount: cityLevel('HRSS'),
+    idNumbers: cityLevel('HRSS'),
+    details: cityLevel('HRSS'),
+  },
+  AuditEventEdge: { cursor: cityLevel('HRSS'), node: cityLevel('HRSS') },
+  AuditEventConnection: { edges: cityLevel('HRSS'), pageInfo: cityLevel('HRSS'), totalCount: cityLevel('HRSS') },
   SubmitRosterResult: {
     added: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     exited: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
