@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -15,6 +14,7 @@ import { SqlPool } from '../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { signToken } from '../src/shared/auth';
 import { checkCharacter } from '../src/shared/id-number';
+import { freePort } from '../src/app/free-port';
 
 // Memory and time of a large roster import, end to end: generates an N-row CSV (default 1,000,000),
 // starts an embedded PostgreSQL in a temporary folder, serves the app, uploads the file over HTTP
@@ -26,16 +26,6 @@ import { checkCharacter } from '../src/shared/id-number';
 const ROWS = Number(process.argv.find((argument) => /^\d+$/.test(argument)) ?? 1_000_000);
 const SECRET = 'pension-aid-bench-secret-0123456789';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The index-th distinct valid ID number: 1,000 sequence numbers for each birth day from 1960 on. */
 function idNumber(index: number): string {

@@ -1,27 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/shared/auth';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
+import { freePort } from '../../src/app/free-port';
 
 // The product as a new user runs it: `npm start` with no DATABASE_URL, Ctrl-C, start again.
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForReady(port: number, child: ChildProcess, timeoutMs: number): Promise<number> {
   const started = Date.now();

@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -8,6 +7,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/app/embedd
 import { createLogger } from '../../src/app/logger';
 import { migrate, openOrm } from '../../src/app/orm';
 import { assertTestDatabaseName } from './test-database';
+import { freePort } from '../../src/app/free-port';
 
 // One PostgreSQL for the whole run: TEST_DATABASE_URL / DATABASE_URL when given, else an embedded one
 // in a temporary folder. A template database is migrated once; each test file clones it.
@@ -19,16 +19,6 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
-}
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
