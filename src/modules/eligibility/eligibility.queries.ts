@@ -42,6 +42,24 @@ export function countedEntriesSql(date: IsoDate, precedence: readonly HardshipCa
     order by entry.person_id, ${precedenceOrder(entry, precedence)}`;
 }
 
+/**
+ * A person's pension status as it stood on `date` (alias `person`), from pension_status_change:
+ * the status of the latest change dated on or before `date` (a change dated `date` itself counts);
+ * else, when the person's first change is later, that change's previous_status; else (no history,
+ * e.g. statuses set before history was kept) the current person.pension_status.
+ * Several changes on one day are ordered by id (the order they were recorded).
+ */
+export function pensionStatusOnSql(person: SqlFragment, date: IsoDate): SqlFragment {
+  return sql`coalesce(
+    (select change.status from pension_status_change change
+      where change.person_id = ${person}.id and change.changed_on <= ${date}::date
+      order by change.changed_on desc, change.id desc limit 1),
+    (select change.previous_status from pension_status_change change
+      where change.person_id = ${person}.id and change.changed_on > ${date}::date
+      order by change.changed_on, change.id limit 1),
+    ${person}.pension_status)`;
+}
+
 export interface DecisionOptions {
   year: number;
   precedence: readonly HardshipCategory[];
@@ -52,6 +70,11 @@ export interface DecisionOptions {
   onRosterOnly?: boolean;
   /** A subquery of person ids to restrict to (e.g. the level 3/4 disabled), applied before R8 runs. */
   personIdsSql?: SqlFragment;
+  /**
+   * R4 reads the pension status as it stood on this date (past reports stay reproducible);
+   * when omitted, the current person.pension_status (eligibility and budgets speak of now).
+   */
+  pensionStatusOn?: IsoDate;
 }
 
 const ELIGIBLE_OR_TO_ENROL = sql.raw(`('ELIGIBLE', 'TO_ENROL')`);
@@ -75,6 +98,7 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
       where entry.recognized_on between ${`${year}-11-01`}::date and ${`${year}-12-31`}::date and ${personFilter}
       order by entry.person_id, ${precedenceOrder(entry, precedence)}`;
   const persons = options.onRosterOnly ? sql`counted join person on person.id = counted.person_id` : sql`person left join counted on counted.person_id = person.id`;
+  const pensionStatus = options.pensionStatusOn === undefined ? sql`person.pension_status` : pensionStatusOnSql(sql.raw('person'), options.pensionStatusOn);
   return sql`
     with counted as (${countedEntriesSql(countedOn, precedence, {
       personIds: options.personIds,
@@ -89,13 +113,14 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
              case
                when counted.person_id is null then case when late.person_id is not null then 'NEXT_YEAR' else 'INELIGIBLE' end
                when ${year}::int - extract(year from person.birth_date)::int not between 16 and 59 then 'INELIGIBLE'
-               when person.pension_status in ('RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED') then 'INELIGIBLE'
-               when person.pension_status = 'NOT_ENROLLED' then 'TO_ENROL'
+               when status_then.pension_status in ('RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED') then 'INELIGIBLE'
+               when status_then.pension_status = 'NOT_ENROLLED' then 'TO_ENROL'
                else 'ELIGIBLE'
              end as status,
              coalesce(rule.standard, ${DEFAULT_STANDARD_SQL}) as standard,
              coalesce(rule.city_share, ${DEFAULT_CITY_SHARE}) as city_fraction
       from ${persons}
+      cross join lateral (select ${pensionStatus} as pension_status) status_then
       left join late on late.person_id = person.id
       left join funding_rule rule on rule.county = counted.county and rule.year = ${year}
       where ${options.personIds ? sql`person.id = any(${[...options.personIds]}::int[])` : sql`true`}

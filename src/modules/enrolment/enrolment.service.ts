@@ -69,7 +69,8 @@ export class EnrolmentService {
       const currentOf = new Map(current.map((row) => [row.personId, row]));
       for (const entry of known) {
         const person = currentOf.get(personIds.get(entry.idNumber)!);
-        if (person && person.status !== entry.status && person.latestChangeOn !== null && entry.effectiveOn < person.latestChangeOn) {
+        const dateRefused = entry.effectiveOn > today || entry.effectiveOn < EARLIEST_EFFECTIVE_ON;
+        if (person && !dateRefused && person.status !== entry.status && person.latestChangeOn !== null && entry.effectiveOn < person.latestChangeOn) {
           problems.add('effectiveOn', `${entry.effectiveOn} is before the latest recorded status change of ${entry.idNumber} (${person.latestChangeOn})`, entry.row);
         }
       }
