@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '../../src/shared/sql';
-import { pensionStatusOnSql } from '../../src/modules/eligibility/eligibility.queries';
+import { pensionStatusesOnSql } from '../../src/modules/eligibility/eligibility.queries';
 import { insertPerson } from '../factories/person.factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -137,7 +137,10 @@ describe('pension status as of a date (SQL)', () => {
   });
 
   const statusOn = async (personId: number, date: string) =>
-    (await app.db.one<{ status: string }>(sql`select ${pensionStatusOnSql(sql.raw('person'), date)} as status from person where person.id = ${personId}`))!.status;
+    (await app.db.one<{ status: string }>(sql`
+      select coalesce(status_on.pension_status, person.pension_status) as status
+      from person left join (${pensionStatusesOnSql(date)}) status_on on status_on.person_id = person.id
+      where person.id = ${personId}`))!.status;
 
   const change = (personId: number, previousStatus: string, status: string, changedOn: string) =>
     app.db.rows(sql`insert into pension_status_change (person_id, previous_status, status, changed_on) values (${personId}, ${previousStatus}, ${status}, ${changedOn})`);
