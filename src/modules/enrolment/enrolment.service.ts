@@ -62,10 +62,12 @@ export class EnrolmentService {
       }
       const known = checked.filter((entry) => personIds.has(entry.idNumber));
       // The history is a chain: a change may not be dated before the person's latest recorded change.
+      // The rows are locked here, so a concurrent enrolment cannot record a change between check and write.
       const current = await this.context.db.rows<{ personId: number; status: PensionStatus; latestChangeOn: IsoDate | null }>(sql`
         select person.id as "personId", person.pension_status as status,
                (select max(change.changed_on) from pension_status_change change where change.person_id = person.id) as "latestChangeOn"
-        from person where person.id = any(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[])`, client);
+        from person where person.id = any(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[])
+        order by person.id for update`, client);
       const currentOf = new Map(current.map((row) => [row.personId, row]));
       for (const entry of known) {
         const person = currentOf.get(personIds.get(entry.idNumber)!);
@@ -76,7 +78,7 @@ export class EnrolmentService {
       }
       problems.throwIfAny();
 
-      // One statement: lock the persons whose status differs, update them and write their history rows.
+      // One statement: update the persons whose status differs and write their history rows.
       const updated = await this.context.db.rows<{ id: number }>(sql`
         with given as (
           select * from unnest(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[], ${known.map((entry) => entry.status)}::text[],
@@ -86,7 +88,6 @@ export class EnrolmentService {
           select person.id, person.pension_status as previous_status, given.status, given.effective_on
           from person join given on given.person_id = person.id
           where person.pension_status <> given.status
-          for update of person
         ),
         history as (
           insert into pension_status_change (person_id, previous_status, status, changed_on, recorded_by)
