@@ -35,6 +35,14 @@ describe('POST /enrolments/import and /payments/import', () => {
     expect(await statusOf(wuhua.id)).toBe('CONTRIBUTING');
     const again = await send('/enrolments/import', file, app.token('HRSS'));
     expect(again.body).toEqual({ rows: 2, updated: 0, unchanged: 2, problems: [] });
+    // The file goes through recordEnrolment's service, so it writes the status history too (once).
+    const history = await app.db.rows<{ personId: number; previousStatus: string; status: string; changedOn: string }>(sql`
+      select person_id as "personId", previous_status as "previousStatus", status, changed_on as "changedOn"
+      from pension_status_change order by person_id`);
+    expect(history).toEqual([
+      { personId: wuhua.id, previousStatus: 'NOT_ENROLLED', status: 'CONTRIBUTING', changedOn: '2024-06-15' },
+      { personId: yiliang.id, previousStatus: 'NOT_ENROLLED', status: 'RECEIVING', changedOn: '2024-06-15' },
+    ]);
   });
 
   it('should name spreadsheet rows and write nothing when a person is unknown or outside the county', async () => {

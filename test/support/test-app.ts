@@ -35,6 +35,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Fixed "now" for the request context. */
   now?: Date;
+  /** A clock read on every request (tests that move time forward); wins over `now`. */
+  clock?: () => Date;
   production?: boolean;
   /** File import limits; the server's defaults otherwise. */
   importLimits?: { maxBytes: number; maxRows: number };
@@ -48,7 +50,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const orm = await openOrm(database.url, logger, 5);
   const db = new SqlPool(database.url, 5);
   const server = await createServer({
-    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: options.now ? () => options.now! : undefined },
+    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: options.clock ?? (options.now ? () => options.now! : undefined) },
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
     importLimits: options.importLimits,

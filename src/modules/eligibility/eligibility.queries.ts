@@ -42,6 +42,27 @@ export function countedEntriesSql(date: IsoDate, precedence: readonly HardshipCa
     order by entry.person_id, ${precedenceOrder(entry, precedence)}`;
 }
 
+/**
+ * Pension statuses as they stood on `date`, from pension_status_change, one row per person with history
+ * (columns person_id, pension_status), set-based (one scan of the history, no per-person lookups):
+ * the status of the person's latest change dated on or before `date` (a change dated `date` itself counts);
+ * else, when all their changes are later, the previous_status of the earliest one. Several changes on one
+ * day are ordered by id (the order they were recorded). Persons without history are absent: callers
+ * left-join and fall back to the current person.pension_status (statuses set before history was kept).
+ */
+export function pensionStatusesOnSql(date: IsoDate, personIds: readonly number[] | null = null): SqlFragment {
+  const onOrBefore = sql`change.changed_on <= ${date}::date`;
+  return sql`
+    select distinct on (change.person_id) change.person_id,
+           case when ${onOrBefore} then change.status else change.previous_status end as pension_status
+    from pension_status_change change
+    where ${personIds ? sql`change.person_id = any(${[...personIds]}::int[])` : sql`true`}
+    order by change.person_id, ${onOrBefore} desc,
+             case when ${onOrBefore} then change.changed_on end desc nulls last,
+             case when ${onOrBefore} then change.id end desc nulls last,
+             change.changed_on, change.id`;
+}
+
 export interface DecisionOptions {
   year: number;
   precedence: readonly HardshipCategory[];
@@ -52,6 +73,11 @@ export interface DecisionOptions {
   onRosterOnly?: boolean;
   /** A subquery of person ids to restrict to (e.g. the level 3/4 disabled), applied before R8 runs. */
   personIdsSql?: SqlFragment;
+  /**
+   * R4 reads the pension status as it stood on this date (past reports stay reproducible);
+   * when omitted, the current person.pension_status (eligibility and budgets speak of now).
+   */
+  pensionStatusOn?: IsoDate;
 }
 
 const ELIGIBLE_OR_TO_ENROL = sql.raw(`('ELIGIBLE', 'TO_ENROL')`);
@@ -81,6 +107,9 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
       entryFilter: options.personIdsSql ? sql`entry.person_id in (${options.personIdsSql})` : undefined,
     })}),
     late as (${late}),
+    status_then as (${options.pensionStatusOn === undefined
+      ? sql`select null::int as person_id, null::text as pension_status where false`
+      : pensionStatusesOnSql(options.pensionStatusOn, options.personIds ?? null)}),
     facts as (
       select person.id as person_id, person.disability_level,
              counted.person_id is not null as on_roster,
@@ -89,14 +118,15 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
              case
                when counted.person_id is null then case when late.person_id is not null then 'NEXT_YEAR' else 'INELIGIBLE' end
                when ${year}::int - extract(year from person.birth_date)::int not between 16 and 59 then 'INELIGIBLE'
-               when person.pension_status in ('RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED') then 'INELIGIBLE'
-               when person.pension_status = 'NOT_ENROLLED' then 'TO_ENROL'
+               when coalesce(status_then.pension_status, person.pension_status) in ('RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED') then 'INELIGIBLE'
+               when coalesce(status_then.pension_status, person.pension_status) = 'NOT_ENROLLED' then 'TO_ENROL'
                else 'ELIGIBLE'
              end as status,
              coalesce(rule.standard, ${DEFAULT_STANDARD_SQL}) as standard,
              coalesce(rule.city_share, ${DEFAULT_CITY_SHARE}) as city_fraction
       from ${persons}
       left join late on late.person_id = person.id
+      left join status_then on status_then.person_id = person.id
       left join funding_rule rule on rule.county = counted.county and rule.year = ${year}
       where ${options.personIds ? sql`person.id = any(${[...options.personIds]}::int[])` : sql`true`}
     )

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../app/context';
 import { requireViewer } from '../../app/context';
-import { yearOf } from '../../shared/dates';
+import { yearOf, type IsoDate } from '../../shared/dates';
 import type { PensionStatus } from '../../shared/domain';
 import { PENSION_STATUSES } from '../../shared/domain';
 import { ProblemList } from '../../shared/errors';
@@ -9,21 +9,37 @@ import { sql } from '../../shared/sql';
 import { writeAuditEvent } from '../audit/audit-log';
 import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
 
+/** Status changes dated earlier than this are refused (the scheme has no earlier records). */
+export const EARLIEST_EFFECTIVE_ON: IsoDate = '2000-01-01';
+
+export interface EnrolmentRecord {
+  idNumber: string;
+  status: PensionStatus;
+  /** The day the status takes effect; today in China when omitted. */
+  effectiveOn?: IsoDate | null;
+}
+
 export class EnrolmentService {
   constructor(private readonly context: RequestContext) {}
 
   /**
    * Sets pension statuses (R4 reads them) in one transaction, for persons the viewer may see.
-   * Returns how many persons' status changed; re-sending a status already recorded changes nothing.
+   * Each person whose status changes also gets a `pension_status_change` row dated `effectiveOn`
+   * (default today in China), so that past reports keep their figures. Returns how many persons'
+   * status changed; re-sending a status already recorded changes nothing.
    */
-  async record(entries: ReadonlyArray<{ idNumber: string; status: PensionStatus }>): Promise<number> {
+  async record(entries: ReadonlyArray<EnrolmentRecord>): Promise<number> {
     const viewer = requireViewer(this.context);
+    const today = this.context.today;
     const problems = new ProblemList();
-    const checked: Array<{ row: number; idNumber: string; status: PensionStatus }> = [];
+    const checked: Array<{ row: number; idNumber: string; status: PensionStatus; effectiveOn: IsoDate }> = [];
     const firstRowOf = new Map<string, number>();
     entries.forEach((entry, index) => {
       const row = index + 1;
       if (!PENSION_STATUSES.includes(entry.status)) problems.add('status', `"${entry.status}" is not a pension status`, row);
+      const effectiveOn = entry.effectiveOn ?? today;
+      if (effectiveOn > today) problems.add('effectiveOn', `${effectiveOn} is after today (${today})`, row);
+      else if (effectiveOn < EARLIEST_EFFECTIVE_ON) problems.add('effectiveOn', `${effectiveOn} is before ${EARLIEST_EFFECTIVE_ON}`, row);
       let idNumber: IdNumber;
       try {
         idNumber = IdNumber.parse(entry.idNumber);
@@ -35,21 +51,50 @@ export class EnrolmentService {
       if (first !== undefined) problems.add('idNumber', `ID number ${idNumber.value} is already listed in row ${first}`, row);
       else {
         firstRowOf.set(idNumber.value, row);
-        checked.push({ row, idNumber: idNumber.value, status: entry.status });
+        checked.push({ row, idNumber: idNumber.value, status: entry.status, effectiveOn });
       }
     });
 
     return this.context.db.transaction(async (client) => {
-      const personIds = await findVisiblePersonIds(client, viewer, checked.map((entry) => entry.idNumber), yearOf(this.context.today));
+      const personIds = await findVisiblePersonIds(client, viewer, checked.map((entry) => entry.idNumber), yearOf(today));
       for (const entry of checked) {
         if (!personIds.has(entry.idNumber)) problems.add('idNumber', `${NOT_VISIBLE}: ${entry.idNumber}`, entry.row);
       }
+      const known = checked.filter((entry) => personIds.has(entry.idNumber));
+      // The history is a chain: a change may not be dated before the person's latest recorded change.
+      // The rows are locked here, so a concurrent enrolment cannot record a change between check and write.
+      const current = await this.context.db.rows<{ personId: number; status: PensionStatus; latestChangeOn: IsoDate | null }>(sql`
+        select person.id as "personId", person.pension_status as status,
+               (select max(change.changed_on) from pension_status_change change where change.person_id = person.id) as "latestChangeOn"
+        from person where person.id = any(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[])
+        order by person.id for update`, client);
+      const currentOf = new Map(current.map((row) => [row.personId, row]));
+      for (const entry of known) {
+        const person = currentOf.get(personIds.get(entry.idNumber)!);
+        const dateRefused = entry.effectiveOn > today || entry.effectiveOn < EARLIEST_EFFECTIVE_ON;
+        if (person && !dateRefused && person.status !== entry.status && person.latestChangeOn !== null && entry.effectiveOn < person.latestChangeOn) {
+          problems.add('effectiveOn', `${entry.effectiveOn} is before the latest recorded status change of ${entry.idNumber} (${person.latestChangeOn})`, entry.row);
+        }
+      }
       problems.throwIfAny();
 
+      // One statement: update the persons whose status differs and write their history rows.
       const updated = await this.context.db.rows<{ id: number }>(sql`
-        update person set pension_status = given.status, updated_at = now()
-        from unnest(${checked.map((entry) => personIds.get(entry.idNumber)!)}::int[], ${checked.map((entry) => entry.status)}::text[]) as given(person_id, status)
-        where person.id = given.person_id and person.pension_status <> given.status
+        with given as (
+          select * from unnest(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[], ${known.map((entry) => entry.status)}::text[],
+                               ${known.map((entry) => entry.effectiveOn)}::date[]) as given(person_id, status, effective_on)
+        ),
+        changing as (
+          select person.id, person.pension_status as previous_status, given.status, given.effective_on
+          from person join given on given.person_id = person.id
+          where person.pension_status <> given.status
+        ),
+        history as (
+          insert into pension_status_change (person_id, previous_status, status, changed_on, recorded_by)
+          select id, previous_status, status, effective_on, ${viewer.subject} from changing
+        )
+        update person set pension_status = changing.status, updated_at = now()
+        from changing where person.id = changing.id
         returning person.id`, client);
       await writeAuditEvent(client, viewer, {
         action: 'RECORD_ENROLMENT',

@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import { PensionStatusEnum } from '../../app/graphql-enums';
+import { DateScalar } from '../../app/scalars';
 import type { PensionStatus } from '../../shared/domain';
 
 @InputType('EnrolmentInput', { description: "A person's resident pension status as the pension agency records it" })
@@ -9,4 +10,10 @@ export class EnrolmentInput {
 
   @Field(() => PensionStatusEnum)
   status!: PensionStatus;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'The day the status takes effect (reports dated on or after it see it); today in China when omitted. Not after today, not before 2000-01-01, not before the latest recorded change',
+  })
+  effectiveOn?: string | null;
 }

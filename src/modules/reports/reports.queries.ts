@@ -31,10 +31,12 @@ export class ReportsQueries {
   /**
    * R11/R12 in one statement: per county and counted category, the tallies of the dispatch report.
    * Only non-empty cells come back; the service fills the zeros for the 14 counties.
+   * Pension statuses are read as they stood on the report date, payments by paidOn <= report date,
+   * so a past month's report gives the same figures when computed again later.
    */
   dispatchCells(query: DispatchQuery): Promise<DispatchCellRow[]> {
     return this.db.rows<DispatchCellRow>(sql`
-      with decision as (${decisionsSql({ year: query.year, precedence: query.precedence, countedOn: query.populationDate, onRosterOnly: true })}),
+      with decision as (${decisionsSql({ year: query.year, precedence: query.precedence, countedOn: query.populationDate, onRosterOnly: true, pensionStatusOn: query.reportDate })}),
       paid as (
         select person_id, sum(amount) as amount from proxy_payment
         where year = ${query.year} and paid_on <= ${query.reportDate}::date
