@@ -86,7 +86,12 @@ describe('a small city built through the mutations, checked by hand', () => {
 
     const enrolled = await app.graphql<{ recordEnrolment: number }>(
       'mutation E($entries: [EnrolmentInput!]!) { recordEnrolment(entries: $entries) }',
-      { entries: [id.P1, id.P2, id.P6, id.P7].map((idNumber) => ({ idNumber, status: 'CONTRIBUTING' })).concat([{ idNumber: id.P3, status: 'RECEIVING' }]) },
+      // Statuses that held since January: reports read the status as of their date (pension status history).
+      {
+        entries: [id.P1, id.P2, id.P6, id.P7]
+          .map((idNumber) => ({ idNumber, status: 'CONTRIBUTING', effectiveOn: '2024-01-01' }))
+          .concat([{ idNumber: id.P3, status: 'RECEIVING', effectiveOn: '2024-01-01' }]),
+      },
       hrss,
     );
     expect(enrolled.errors).toBeUndefined();
