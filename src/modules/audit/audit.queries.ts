@@ -14,18 +14,11 @@ export interface NewAuditEvent {
   details: Record<string, unknown> | null;
 }
 
-export interface AuditEventRow {
+/** A stored event: the new event's fields, with its id, count and the ID numbers resolved. */
+export interface AuditEventRow extends Omit<NewAuditEvent, 'idNumbers'> {
   id: string;
-  at: Date;
-  subject: string;
-  department: string;
-  county: string | null;
-  action: string;
-  operation: string | null;
   personCount: number;
-  personIds: number[];
   idNumbers: string[];
-  details: Record<string, unknown> | null;
 }
 
 export interface AuditSearch {
