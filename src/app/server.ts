@@ -90,7 +90,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
 
-  app.use(createExchangeRouter({ services, jwtSecret: options.jwtSecret, production, limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS }));
+  app.use(createExchangeRouter({ services, jwtSecret: options.jwtSecret, production, limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS, audit }));
 
   const operationNameOf = (request: Request): string | null => {
     const body = request.body as { operationName?: unknown } | undefined;

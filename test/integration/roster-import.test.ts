@@ -141,6 +141,11 @@ describe('POST /rosters/import', () => {
     expect(response.body).toMatchObject({ added: 2, exited: 0, unchanged: 0, dryRun: true, problems: [] });
     expect(response.body.conflicts).toEqual([{ idNumber: both.idNumber, otherCategory: 'RETURNED_POVERTY', otherCounty: '530113', countedCategory: 'RETURNED_POVERTY' }]);
     expect(await tableCounts()).toEqual(before);
+    // The conflict names a person on another department's roster: recorded as a personal-data read.
+    await app.server.audit.flush();
+    const read = await app.db.one<{ personIds: number[]; operation: string }>(sql`
+      select person_ids as "personIds", operation from audit_event where action = 'READ' and operation = 'POST /rosters/import' order by id desc limit 1`);
+    expect(read).toEqual({ personIds: [both.id], operation: 'POST /rosters/import' });
   });
 
   it('should change nothing and say so when the same file is imported twice', async () => {

@@ -11,6 +11,7 @@ import { importEnrolmentFile, importPaymentFile } from './ledger-import.service'
 import { importRosterFile } from './roster-import.service';
 import { fileSource } from './table-reader';
 import { receiveUpload, type Upload } from './upload';
+import type { AuditLog } from '../audit/audit-log';
 
 // File exchange over plain HTTP (files do not fit GraphQL): imports of rosters, enrolments and
 // payments, and the dispatch table export. Same bearer tokens and permission table as /graphql.
@@ -29,6 +30,8 @@ export interface ExchangeRouterOptions {
   jwtSecret: string;
   production: boolean;
   limits: ImportLimits;
+  /** Conflicts name persons on other departments' rosters: a personal-data read, audited like GraphQL reads. */
+  audit?: AuditLog;
 }
 
 /** A token is required here (no anonymous access to files); a bad one is 401. */
@@ -55,7 +58,7 @@ interface ImportRoute<Result> {
 }
 
 export function createExchangeRouter(options: ExchangeRouterOptions): Router {
-  const { services, jwtSecret, production, limits } = options;
+  const { services, jwtSecret, production, limits, audit } = options;
   const router = Router();
 
   const handleImport = <Result>(route: ImportRoute<Result>) => async (request: Request, response: Response) => {
@@ -91,13 +94,28 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
       emptyResult: (dryRun) => ({ added: 0, exited: 0, unchanged: 0, dryRun, alreadyApplied: false, conflicts: [] }),
       run: async (viewer, upload) => {
         const fields = readRosterImportFields(upload.fields);
-        return importRosterFile(services.db, fileSource(upload.file.path), {
+        const result = await importRosterFile(services.db, fileSource(upload.file.path), {
           ...fields,
           viewer,
           fileHash: upload.file.sha256,
           precedence: services.settings.precedence,
           maxRows: limits.maxRows,
         });
+        const idNumbers = [...new Set(result.conflicts.map((conflict) => conflict.idNumber))];
+        if (idNumbers.length > 0) {
+          audit?.record({
+            at: new Date(),
+            subject: viewer.subject,
+            department: viewer.department,
+            county: viewer.county,
+            action: 'READ',
+            operation: 'POST /rosters/import',
+            personIds: [],
+            idNumbers,
+            details: { endpoint: '/rosters/import', conflicts: result.conflicts.length, dryRun: result.dryRun },
+          });
+        }
+        return result;
       },
     }),
   );
