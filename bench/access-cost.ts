@@ -1,14 +1,9 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createRequestContext, type AppServices } from '../src/app/context';
-import { ensureDatabase } from '../src/app/database';
-import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
+import { openBenchDatabase } from './bench-database';
 import { createLogger } from '../src/app/logger';
-import { migrate, openOrm } from '../src/app/orm';
 import { buildBaseSchema } from '../src/app/schema';
 import { applyShield } from '../src/app/shield';
 import { SqlPool } from '../src/app/sql-pool';
@@ -57,14 +52,8 @@ function quantile(sorted: number[], q: number): number {
 
 async function main(): Promise<void> {
   const logger = createLogger('warn');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-bench-'));
-  const server = await startEmbeddedPostgres(dataDir, Number(process.env.BENCH_PG_PORT ?? 55731), logger);
+  const { orm, db, close } = await openBenchDatabase({ logger, port: Number(process.env.BENCH_PG_PORT ?? 55731), poolMax: 10 });
   try {
-    await ensureDatabase(server.adminUrl, 'bench');
-    const url = server.urlFor('bench');
-    const orm = await openOrm(url, logger, 5);
-    await migrate(orm);
-    const db = new SqlPool(url, 10);
     await seed(db);
     const services: AppServices = { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: () => new Date('2024-06-15T04:00:00Z') };
     const base = await buildBaseSchema();
@@ -108,11 +97,8 @@ async function main(): Promise<void> {
     const flushStarted = performance.now();
     await audit.close();
     process.stdout.write(`\naudit flush (after the responses): ${pending} READ events of 500 persons each in ${(performance.now() - flushStarted).toFixed(1)} ms (one INSERT)\n`);
-    await db.close();
-    await orm.close(true);
   } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -5,12 +5,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { ensureDatabase } from '../src/app/database';
-import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
+import { openBenchDatabase } from './bench-database';
 import { createLogger } from '../src/app/logger';
-import { migrate, openOrm } from '../src/app/orm';
 import { createServer } from '../src/app/server';
-import { SqlPool } from '../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { signToken } from '../src/shared/auth';
 import { checkCharacter } from '../src/shared/id-number';
@@ -78,14 +75,7 @@ interface ServerReady {
 /** Child process: embedded PostgreSQL and the app, nothing else, so that its RSS is the server's alone. */
 async function serve(): Promise<void> {
   const logger = createLogger('warn');
-  // A folder of its own: initdb runs as another user and must own it.
-  const pgFolder = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-bench-pg-'));
-  const postgres = await startEmbeddedPostgres(pgFolder, await freePort(), logger);
-  await ensureDatabase(postgres.adminUrl, 'pension_aid_bench');
-  const url = postgres.urlFor('pension_aid_bench');
-  const orm = await openOrm(url, logger, 5);
-  await migrate(orm);
-  const db = new SqlPool(url, 5);
+  const { orm, db, close } = await openBenchDatabase({ logger, poolMax: 5 });
   const server = await createServer({
     services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger },
     jwtSecret: SECRET,
@@ -98,10 +88,7 @@ async function serve(): Promise<void> {
   process.once('message', () => {
     void (async () => {
       await server.stop();
-      await db.close();
-      await orm.close(true);
-      await postgres.stop();
-      rmSync(pgFolder, { recursive: true, force: true });
+      await close();
       process.exit(0);
     })();
   });

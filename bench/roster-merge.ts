@@ -1,11 +1,6 @@
 import 'reflect-metadata';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ensureDatabase } from '../src/app/database';
-import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
+import { openBenchDatabase } from './bench-database';
 import { createLogger } from '../src/app/logger';
-import { migrate, openOrm } from '../src/app/orm';
 import { SqlPool } from '../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { RosterRowChecker, type StagedRosterRow } from '../src/modules/rosters/domain/roster-row';
@@ -62,15 +57,8 @@ async function submit(db: SqlPool, offset: number, dryRun: boolean) {
 
 async function main(): Promise<void> {
   const logger = createLogger('warn');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-bench-'));
-  const server = await startEmbeddedPostgres(dataDir, PORT, logger);
+  const { db, close } = await openBenchDatabase({ logger, port: PORT, poolMax: 2 });
   try {
-    await ensureDatabase(server.adminUrl, 'pension_aid_bench');
-    const url = server.urlFor('pension_aid_bench');
-    const orm = await openOrm(url, logger, 2);
-    await migrate(orm);
-    await orm.close(true);
-    const db = new SqlPool(url, 2);
     console.log(`rows: ${ROWS}`);
     console.log('first submission (all new):', await submit(db, 0, false));
     // 10% leave, 10% arrive
@@ -79,10 +67,8 @@ async function main(): Promise<void> {
     console.log('next list (10% changed):', await submit(db, shift, false));
     console.log('same list again:', await submit(db, shift, false));
     console.log(`peak RSS ${(peakRss / 1024 / 1024).toFixed(0)} MB`);
-    await db.close();
   } finally {
-    await server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

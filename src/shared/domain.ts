@@ -12,6 +12,13 @@ export type PensionStatus = (typeof PENSION_STATUSES)[number];
 export const ELIGIBILITY_STATUSES = ['ELIGIBLE', 'TO_ENROL', 'NEXT_YEAR', 'INELIGIBLE'] as const;
 export type EligibilityStatus = (typeof ELIGIBILITY_STATUSES)[number];
 
+/** Years the policy can be asked about: every year argument and cell outside this is bad input. */
+export const POLICY_YEARS = { from: 2000, to: 2100 } as const;
+
+export function isPolicyYear(year: number): boolean {
+  return Number.isInteger(year) && year >= POLICY_YEARS.from && year <= POLICY_YEARS.to;
+}
+
 /** Which department keeps which roster (§三(二)4). */
 export const ROSTER_OWNER: Record<HardshipCategory, Department> = {
   DIBAO: 'CIVIL_AFFAIRS',

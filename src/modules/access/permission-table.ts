@@ -15,7 +15,6 @@ const allBut = (...excluded: Department[]): Grant => ({ departments: DEPARTMENTS
 
 /** Departments that may read some person rows (FINANCE reads none). */
 const PERSON_READERS = allBut('FINANCE');
-const EVERYONE = grant(...DEPARTMENTS);
 const REPORT_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'DISABLED_FEDERATION');
 
 export type PermissionTable = Record<string, Record<string, Grant>>;

@@ -1,7 +1,7 @@
 import { isIsoDate, type IsoDate } from '../../shared/dates';
 import { IdNumber } from '../../shared/id-number';
 import { Money } from '../../shared/money';
-import { PENSION_STATUSES, type PensionStatus } from '../../shared/domain';
+import { isPolicyYear, PENSION_STATUSES, POLICY_YEARS, type PensionStatus } from '../../shared/domain';
 
 // Pure conversions from one spreadsheet cell to a typed value. Each returns { value } or { error }
 // with a message a clerk can act on; the caller adds row and field.
@@ -118,7 +118,7 @@ export function parseYearCell(cell: CellValue): Parsed<number> {
   if (text === '') return fail('is required');
   if (!/^\d{4}$/.test(text)) return fail(`"${text}" is not a year`);
   const year = Number(text);
-  return year >= 2000 && year <= 2100 ? ok(year) : fail(`${year} is outside 2000-2100`);
+  return isPolicyYear(year) ? ok(year) : fail(`${year} is outside ${POLICY_YEARS.from}-${POLICY_YEARS.to}`);
 }
 
 /** Yuan with at most two decimals, not negative; returned as "100.00". */

@@ -6,7 +6,7 @@ import { BadUserInputError, type Problem } from '../../shared/errors';
 import { writeAuditEvent } from '../audit/audit-log';
 import { RosterRowChecker, type StagedRosterRow } from '../rosters/domain/roster-row';
 import { assertMaySubmitRoster } from '../rosters/roster-permissions';
-import { createRosterStaging, findStagedDuplicates, insertStagedRows, mergeStagedRoster, type RosterConflict } from '../rosters/roster-merge';
+import { createRosterStaging, findStagedDuplicates, STAGING_BATCH_SIZE, insertStagedRows, mergeStagedRoster, type RosterConflict } from '../rosters/roster-merge';
 import type { RosterImportFields } from './import-fields';
 import { ImportReader } from './import-reader';
 import { ROSTER_SCHEMA } from './import-schemas';
@@ -15,8 +15,6 @@ import type { TableSource } from './table-reader';
 // POST /rosters/import: the same whole-list merge as submitRoster, fed from a file. Rows are checked
 // by the same rules, staged in batches while the file streams in, and merged only when no row has a
 // problem — all in one transaction, so a bad file writes nothing.
-
-export const STAGING_BATCH_SIZE = 5_000;
 
 export interface RosterImportResult {
   added: number;

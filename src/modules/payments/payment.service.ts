@@ -5,7 +5,8 @@ import { ProblemList } from '../../shared/errors';
 import { Money } from '../../shared/money';
 import { writeAuditEvent } from '../audit/audit-log';
 import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
-import { checkPaymentRow, isPaymentYear, MAX_PAYMENT_YEAR, MIN_PAYMENT_YEAR, type CheckedPayment, type RawPaymentRow } from './domain/payment-row';
+import { isPolicyYear, POLICY_YEARS } from '../../shared/domain';
+import { checkPaymentRow, type CheckedPayment, type RawPaymentRow } from './domain/payment-row';
 import { PaymentQueries } from './payments.queries';
 
 export class PaymentService {
@@ -23,7 +24,7 @@ export class PaymentService {
   async record(year: number, payments: readonly RawPaymentRow[]): Promise<number> {
     const viewer = requireViewer(this.context);
     const problems = new ProblemList();
-    if (!isPaymentYear(year)) problems.add('year', `year ${year} is not between ${MIN_PAYMENT_YEAR} and ${MAX_PAYMENT_YEAR}`);
+    if (!isPolicyYear(year)) problems.add('year', `year ${year} is not between ${POLICY_YEARS.from} and ${POLICY_YEARS.to}`);
 
     const checked: CheckedPayment[] = [];
     const firstRowOf = new Map<string, number>();
@@ -40,7 +41,7 @@ export class PaymentService {
 
     return this.context.db.transaction(async (client) => {
       const personIds = await findVisiblePersonIds(client, viewer, checked.map((payment) => payment.idNumber), yearOf(this.context.today));
-      const booked = isPaymentYear(year) ? await this.queries.booked(client, [...personIds.values()], year) : [];
+      const booked = isPolicyYear(year) ? await this.queries.booked(client, [...personIds.values()], year) : [];
       const bookedByKey = new Map(booked.map((payment) => [`${payment.personId}|${payment.funder}`, payment]));
 
       const fresh: Array<{ personId: number; amount: string; paidOn: string; funder: string }> = [];

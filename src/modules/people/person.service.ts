@@ -2,9 +2,8 @@ import type { RequestContext } from '../../app/context';
 import { requireViewer } from '../../app/context';
 import { isCountyCode } from '../../shared/county';
 import { yearOf } from '../../shared/dates';
-import { BadUserInputError, ForbiddenError, ProblemList } from '../../shared/errors';
+import { BadUserInputError, ProblemList } from '../../shared/errors';
 import { IdNumber } from '../../shared/id-number';
-import { INPUT_PERMISSIONS, isGranted } from '../access/permission-table';
 import { PeopleQueries, type PersonRow, type PersonSearch } from './people.queries';
 import type { PersonConnection, PersonFilterInput } from './person.types';
 
@@ -32,16 +31,9 @@ export function parseIdNumberArgument(value: string, field = 'idNumber'): IdNumb
   }
 }
 
-function validateFilter(context: RequestContext, filter: PersonFilterInput | null | undefined, problems: ProblemList): PersonSearch {
+function validateFilter(filter: PersonFilterInput | null | undefined, problems: ProblemList): PersonSearch {
   if (!filter) return {};
-  const viewer = requireViewer(context);
-  for (const [field, value] of Object.entries(filter)) {
-    if (value === null || value === undefined) continue;
-    const grant = INPUT_PERMISSIONS.PersonFilter?.[field];
-    if (grant && !isGranted(grant, viewer.department, viewer.county === null)) {
-      throw new ForbiddenError(`Your department may not filter persons by ${field}`);
-    }
-  }
+  // Which filter fields a department may use is enforced by the shield (INPUT_PERMISSIONS).
   if (filter.county != null && !isCountyCode(filter.county)) problems.add('filter.county', `"${filter.county}" is not one of the 14 county codes`);
   for (const level of filter.disabilityLevels ?? []) {
     if (level < 1 || level > 4) problems.add('filter.disabilityLevels', `disability level ${level} is not between 1 and 4`);
@@ -65,7 +57,7 @@ export class PersonService {
   async page(filter: PersonFilterInput | null | undefined, first: number, after: string | null | undefined): Promise<PersonConnection> {
     const viewer = requireViewer(this.context);
     const problems = new ProblemList();
-    const search = validateFilter(this.context, filter, problems);
+    const search = validateFilter(filter, problems);
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) problems.add('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
     const afterId = after == null ? null : decodeCursor(after);
     if (after != null && afterId === null) problems.add('after', 'is not a cursor returned by this API');

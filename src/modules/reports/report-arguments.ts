@@ -1,16 +1,15 @@
 import type { Viewer } from '../../shared/auth';
 import { isCountyCode } from '../../shared/county';
+import { isPolicyYear, POLICY_YEARS } from '../../shared/domain';
 import { ForbiddenError, type ProblemList } from '../../shared/errors';
 
 // Arguments shared by the report-like queries (eligibility, budget, dispatch report, comparison, screening).
 
-export const YEAR_RANGE = { from: 2000, to: 2100 } as const;
-
 const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 export function checkYear(year: number, problems: ProblemList, field = 'year'): void {
-  if (!Number.isInteger(year) || year < YEAR_RANGE.from || year > YEAR_RANGE.to) {
-    problems.add(field, `must be a year from ${YEAR_RANGE.from} to ${YEAR_RANGE.to}`);
+  if (!isPolicyYear(year)) {
+    problems.add(field, `must be a year from ${POLICY_YEARS.from} to ${POLICY_YEARS.to}`);
   }
 }
 

@@ -52,9 +52,17 @@ export async function createRosterStaging(client: PoolClient): Promise<void> {
   ) on commit drop`);
 }
 
-/** Inserts validated rows in one statement (unnest of arrays); callers batch (e.g. 5,000 rows a call). */
-export async function insertStagedRows(client: PoolClient, rows: StagedRosterRow[]): Promise<void> {
-  if (rows.length === 0) return;
+/** Rows per INSERT into the staging table; streaming callers buffer this many before staging. */
+export const STAGING_BATCH_SIZE = 5_000;
+
+/** Inserts validated rows, one unnest() statement per STAGING_BATCH_SIZE rows. */
+export async function insertStagedRows(client: PoolClient, rows: readonly StagedRosterRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += STAGING_BATCH_SIZE) {
+    await insertStagedBatch(client, rows.slice(start, start + STAGING_BATCH_SIZE));
+  }
+}
+
+async function insertStagedBatch(client: PoolClient, rows: readonly StagedRosterRow[]): Promise<void> {
   await client.query(
     `insert into roster_staging (row_number, id_number, name, gender, birth_date, disability_level, recognized_on)
      select * from unnest($1::int[], $2::char(18)[], $3::varchar(100)[], $4::char(1)[], $5::date[], $6::smallint[], $7::date[])`,

@@ -8,8 +8,6 @@ import { assertMaySubmitRoster } from './roster-permissions';
 import { createRosterStaging, insertStagedRows, mergeStagedRoster } from './roster-merge';
 import type { SubmitRosterInput, SubmitRosterResult } from './roster.types';
 
-const STAGING_BATCH = 5_000;
-
 export class RosterService {
   constructor(private readonly context: RequestContext) {}
 
@@ -30,9 +28,7 @@ export class RosterService {
 
     return this.context.db.transaction(async (client) => {
       await createRosterStaging(client);
-      for (let start = 0; start < rows.length; start += STAGING_BATCH) {
-        await insertStagedRows(client, rows.slice(start, start + STAGING_BATCH));
-      }
+      await insertStagedRows(client, rows);
       const result = await mergeStagedRoster(
         client,
         { category: input.category, county: input.county, asOf: input.asOf, viewer, fileHash: null, dryRun: false },

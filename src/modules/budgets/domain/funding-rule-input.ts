@@ -1,14 +1,10 @@
 import { isCountyCode } from '../../../shared/county';
+import { isPolicyYear, POLICY_YEARS } from '../../../shared/domain';
 import type { ProblemList } from '../../../shared/errors';
 import { Money } from '../../../shared/money';
 
 // R1/R5: a county's contribution standard and the city's share for a year. Without a rule the
-// standard is 100.00 and the city share 0.5 (DESIGN §6).
-
-export const DEFAULT_STANDARD = '100.00';
-export const DEFAULT_CITY_SHARE = '0.5000';
-export const MIN_RULE_YEAR = 2000;
-export const MAX_RULE_YEAR = 2100;
+// defaults of domain/eligibility.ts apply (DESIGN §6).
 
 export interface RawFundingRule {
   county: string;
@@ -37,8 +33,8 @@ export function cityShareInBasisPoints(share: number): number | null {
 export function checkFundingRule(input: RawFundingRule, problems: ProblemList): CheckedFundingRule | null {
   const before = problems.all.length;
   if (!isCountyCode(input.county)) problems.add('county', `"${input.county}" is not one of the 14 county codes`);
-  if (!Number.isInteger(input.year) || input.year < MIN_RULE_YEAR || input.year > MAX_RULE_YEAR) {
-    problems.add('year', `year ${input.year} is not between ${MIN_RULE_YEAR} and ${MAX_RULE_YEAR}`);
+  if (!isPolicyYear(input.year)) {
+    problems.add('year', `year ${input.year} is not between ${POLICY_YEARS.from} and ${POLICY_YEARS.to}`);
   }
   let standard: Money | null = null;
   if (!Money.isDecimalString(input.standard)) problems.add('standard', `"${input.standard}" is not an amount in yuan with at most two decimals`);

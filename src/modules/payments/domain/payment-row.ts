@@ -7,8 +7,6 @@ import { Money } from '../../../shared/money';
 
 export const GOVERNMENT_FUNDER = 'GOVERNMENT';
 export const MAX_FUNDER_LENGTH = 200;
-export const MIN_PAYMENT_YEAR = 2000;
-export const MAX_PAYMENT_YEAR = 2100;
 
 export interface RawPaymentRow {
   idNumber: string;
@@ -25,9 +23,6 @@ export interface CheckedPayment {
   funder: string;
 }
 
-export function isPaymentYear(year: number): boolean {
-  return Number.isInteger(year) && year >= MIN_PAYMENT_YEAR && year <= MAX_PAYMENT_YEAR;
-}
 
 export function checkPaymentRow(input: RawPaymentRow, row: number, problems: ProblemList): CheckedPayment | null {
   let ok = true;
