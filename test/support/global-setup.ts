@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/app/embedded-postgres';
 import { createLogger } from '../../src/app/logger';
 import { migrate, openOrm } from '../../src/app/orm';
-import { assertTestDatabaseName } from './test-database';
+import { assertTestDatabaseName, databaseUrl } from './test-database';
 import { freePort } from '../../src/app/free-port';
 
 // One PostgreSQL for the whole run: TEST_DATABASE_URL / DATABASE_URL when given, else an embedded one
@@ -19,12 +19,6 @@ declare module 'vitest' {
   }
 }
 
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 export default async function setup(project: TestProject) {
   const logger = createLogger('warn');
@@ -47,7 +41,7 @@ export default async function setup(project: TestProject) {
   await admin.query(`drop database if exists ${templateDatabase}`);
   await admin.query(`create database ${templateDatabase}`);
   await admin.end();
-  const orm = await openOrm(withDatabase(adminUrl, templateDatabase));
+  const orm = await openOrm(databaseUrl(adminUrl, templateDatabase));
   await migrate(orm);
   await orm.close(true);
 
