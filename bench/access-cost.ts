@@ -6,7 +6,7 @@ import { openBenchDatabase } from './bench-database';
 import { createLogger } from '../src/app/logger';
 import { buildBaseSchema } from '../src/app/schema';
 import { applyShield } from '../src/app/shield';
-import { SqlPool } from '../src/app/sql-pool';
+import { type SqlPool } from '../src/app/sql-pool';
 import { AuditLog } from '../src/modules/audit/audit-log';
 import { recordPersonReads } from '../src/modules/audit/person-reads';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
@@ -32,12 +32,18 @@ async function seed(db: SqlPool): Promise<void> {
     const id = IdNumber.compose('530102', `19${60 + (index % 40)}-0${1 + (index % 9)}-1${index % 10}`, index % 1000);
     return sql`(${id.value}, ${`测试${index}`}, ${id.gender}, ${id.birthDate}, ${index % 7 === 0 ? 3 : null}, ${index % 3 === 0 ? 'CONTRIBUTING' : 'NOT_ENROLLED'})`;
   });
-  const inserted = await db.rows<{ id: number }>(sql`insert into person (id_number, name, gender, birth_date, disability_level, pension_status) values ${sql.join(people, ', ')} on conflict do nothing returning id`);
+  const inserted = await db.rows<{ id: number }>(
+    sql`insert into person (id_number, name, gender, birth_date, disability_level, pension_status) values ${sql.join(people, ', ')} on conflict do nothing returning id`,
+  );
   const entries = inserted.flatMap(({ id }, index) => {
     const first = sql`(${id}, ${categories[index % 3]}, ${counties[index % 4]}, '2020-01-01', null, 'CIVIL_AFFAIRS')`;
-    return index % 4 === 0 ? [first, sql`(${id}, 'RETURNED_POVERTY', ${counties[(index + 1) % 4]}, '2021-06-01', '2023-01-01', 'RURAL_REVITALIZATION')`] : [first];
+    return index % 4 === 0
+      ? [first, sql`(${id}, 'RETURNED_POVERTY', ${counties[(index + 1) % 4]}, '2021-06-01', '2023-01-01', 'RURAL_REVITALIZATION')`]
+      : [first];
   });
-  await db.rows(sql`insert into roster_entry (person_id, category, county, recognized_on, exited_on, source_department) values ${sql.join(entries, ', ')}`);
+  await db.rows(
+    sql`insert into roster_entry (person_id, category, county, recognized_on, exited_on, source_department) values ${sql.join(entries, ', ')}`,
+  );
 }
 
 interface Variant {
@@ -55,7 +61,13 @@ async function main(): Promise<void> {
   const { orm, db, close } = await openBenchDatabase({ logger, port: Number(process.env.BENCH_PG_PORT ?? 55731), poolMax: 10 });
   try {
     await seed(db);
-    const services: AppServices = { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: () => new Date('2024-06-15T04:00:00Z') };
+    const services: AppServices = {
+      em: orm.em,
+      db,
+      settings: { precedence: DEFAULT_PRECEDENCE },
+      logger,
+      clock: () => new Date('2024-06-15T04:00:00Z'),
+    };
     const base = await buildBaseSchema();
     const audit = new AuditLog(db, logger, { flushIntervalMs: 3_600_000, batchSize: 1_000_000 });
     const variants: Variant[] = [
@@ -78,7 +90,16 @@ async function main(): Promise<void> {
           const result = await execute({ schema: variant.schema, document: QUERY, contextValue: context });
           if (variant.audit && context.personReads.personIds.size > 0) {
             // What the plugin does at willSendResponse: append to the buffer.
-            variant.audit.record({ at: new Date(), subject: viewer.subject, department: viewer.department, county: viewer.county, action: 'READ', operation: 'bench', personIds: [...context.personReads.personIds], details: null });
+            variant.audit.record({
+              at: new Date(),
+              subject: viewer.subject,
+              department: viewer.department,
+              county: viewer.county,
+              action: 'READ',
+              operation: 'bench',
+              personIds: [...context.personReads.personIds],
+              details: null,
+            });
           }
           const elapsed = performance.now() - started;
           if (result.errors) throw new Error(`${variant.name}: ${result.errors[0]!.message}`);
@@ -90,13 +111,17 @@ async function main(): Promise<void> {
       process.stdout.write(`\n${viewer.department} city, persons(first: 500) with county and rosterEntries, ${ITERATIONS} runs each:\n`);
       for (const [name, values] of timings) {
         const sorted = [...values].sort((left, right) => left - right);
-        process.stdout.write(`  ${name.padEnd(34)} median ${quantile(sorted, 0.5).toFixed(1).padStart(6)} ms   p90 ${quantile(sorted, 0.9).toFixed(1).padStart(6)} ms\n`);
+        process.stdout.write(
+          `  ${name.padEnd(34)} median ${quantile(sorted, 0.5).toFixed(1).padStart(6)} ms   p90 ${quantile(sorted, 0.9).toFixed(1).padStart(6)} ms\n`,
+        );
       }
     }
     const pending = audit.pending;
     const flushStarted = performance.now();
     await audit.close();
-    process.stdout.write(`\naudit flush (after the responses): ${pending} READ events of 500 persons each in ${(performance.now() - flushStarted).toFixed(1)} ms (one INSERT)\n`);
+    process.stdout.write(
+      `\naudit flush (after the responses): ${pending} READ events of 500 persons each in ${(performance.now() - flushStarted).toFixed(1)} ms (one INSERT)\n`,
+    );
   } finally {
     await close();
   }

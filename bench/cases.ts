@@ -13,10 +13,15 @@ export interface BenchCase {
 export const BENCH_CASES: BenchCase[] = [
   {
     name: 'persons(first: 500) + rosterEntries',
-    query: '{ persons(first: 500) { edges { node { idNumber name gender birthDate pensionStatus rosterEntries { category county recognizedOn exitedOn } } } } }',
+    query:
+      '{ persons(first: 500) { edges { node { idNumber name gender birthDate pensionStatus rosterEntries { category county recognizedOn exitedOn } } } } }',
     async rawSql(db) {
-      const people = await db.rows<{ id: number }>(sql`select id, id_number, name, gender, birth_date, pension_status from person order by id limit 501`);
-      await db.rows(sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`);
+      const people = await db.rows<{ id: number }>(
+        sql`select id, id_number, name, gender, birth_date, pension_status from person order by id limit 501`,
+      );
+      await db.rows(
+        sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`,
+      );
     },
   },
   {
@@ -31,7 +36,9 @@ export const BENCH_CASES: BenchCase[] = [
       const filter = sql`exists (select 1 from roster_entry e where e.person_id = p.id and e.county = '530111' and e.category = 'DIBAO')`;
       const people = await db.rows<{ id: number }>(sql`select p.id, p.id_number from person p where ${filter} order by p.id limit 101`);
       await db.rows(sql`select count(*) from person p where ${filter}`);
-      await db.rows(sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`);
+      await db.rows(
+        sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`,
+      );
     },
   },
 ];
@@ -49,7 +56,8 @@ const DISPATCH_FLOOR = (date: string, year: number) => sql`
 BENCH_CASES.push(
   {
     name: 'dispatchReport(2026-06), all columns',
-    query: '{ dispatchReport(month: "2026-06") { rows { county dibao { persons eligible proxyPaid completionRate } tekun { persons } returnedPoverty { persons } all { persons proxyPaidAmount } disabledLevel34 } total { all { persons } } } }',
+    query:
+      '{ dispatchReport(month: "2026-06") { rows { county dibao { persons eligible proxyPaid completionRate } tekun { persons } returnedPoverty { persons } all { persons proxyPaidAmount } disabledLevel34 } total { all { persons } } } }',
     rawSql: (db) => db.rows(DISPATCH_FLOOR('2026-06-15', 2026)),
   },
   {
@@ -60,7 +68,8 @@ BENCH_CASES.push(
   {
     name: 'rosterComparison(2026-06-30 -> 2026-09-30)',
     query: '{ rosterComparison(from: "2026-06-30", to: "2026-09-30") { added { idNumber } removed { idNumber } changed { idNumber } } }',
-    rawSql: (db) => db.rows(sql`
+    rawSql: (db) =>
+      db.rows(sql`
       select person_id from roster_entry
       where (recognized_on <= '2026-09-30' and (exited_on is null or '2026-09-30' < exited_on))
          <> (recognized_on <= '2026-06-30' and (exited_on is null or '2026-06-30' < exited_on))`),
@@ -68,7 +77,8 @@ BENCH_CASES.push(
   {
     name: 'subsidyScreening(2026)',
     query: '{ subsidyScreening(year: 2026) { disabilityLevel countedCategory person { idNumber name } } }',
-    rawSql: (db) => db.rows(sql`
+    rawSql: (db) =>
+      db.rows(sql`
       select person.id, person.id_number, person.name from person
       where person.disability_level in (3, 4)
         and exists (select 1 from roster_entry entry where entry.person_id = person.id
@@ -79,7 +89,9 @@ BENCH_CASES.push(
     query: '{ persons(first: 500) { edges { node { idNumber county eligibility(year: 2026) { status amount countedCategory } } } } }',
     async rawSql(db) {
       const people = await db.rows<{ id: number }>(sql`select id, id_number, birth_date, pension_status from person order by id limit 501`);
-      await db.rows(sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`);
+      await db.rows(
+        sql`select person_id, category, county, recognized_on, exited_on from roster_entry where person_id = any(${people.map((person) => person.id)}::int[])`,
+      );
     },
   },
 );

@@ -23,7 +23,6 @@ import { freePort } from '../src/app/free-port';
 const ROWS = Number(process.argv.find((argument) => /^\d+$/.test(argument)) ?? 1_000_000);
 const SECRET = 'pension-aid-bench-secret-0123456789';
 
-
 /** The index-th distinct valid ID number: 1,000 sequence numbers for each birth day from 1960 on. */
 function idNumber(index: number): string {
   const day = new Date(Date.UTC(1960, 0, 1) + Math.floor(index / 1000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
@@ -46,13 +45,24 @@ async function upload(port: number, file: string, token: string): Promise<{ stat
   const boundary = `----pension-aid-bench-${Date.now()}`;
   const fields = { category: 'DIBAO', county: '530102', asOf: '2024-03-31' };
   const head =
-    Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') +
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="roster.csv"\r\nContent-Type: text/csv\r\n\r\n`;
+    Object.entries(fields)
+      .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+      .join('') + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="roster.csv"\r\nContent-Type: text/csv\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
   const length = Buffer.byteLength(head) + statSync(file).size + Buffer.byteLength(tail);
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/rosters/import', headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/rosters/import',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': length,
+        },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,12 +134,24 @@ async function main(): Promise<void> {
       const answer = await upload(ready.port, csv, token);
       const seconds = (Date.now() - started) / 1000;
       const parsed = JSON.parse(answer.body) as Record<string, unknown>;
-      console.log(`${attempt}: HTTP ${answer.status} in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s):`, JSON.stringify({ added: parsed.added, exited: parsed.exited, unchanged: parsed.unchanged, alreadyApplied: parsed.alreadyApplied, problems: (parsed.problems as unknown[] | undefined)?.length, code: parsed.code }));
+      console.log(
+        `${attempt}: HTTP ${answer.status} in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s):`,
+        JSON.stringify({
+          added: parsed.added,
+          exited: parsed.exited,
+          unchanged: parsed.unchanged,
+          alreadyApplied: parsed.alreadyApplied,
+          problems: (parsed.problems as unknown[] | undefined)?.length,
+          code: parsed.code,
+        }),
+      );
     }
   } finally {
     clearInterval(sampler);
     const after = memoryOf(child.pid!);
-    console.log(`server process RSS: ${mebibytes(before.rss)} before the imports, peak ${mebibytes(Math.max(sampledPeak, after.peak))} (kernel VmHWM ${mebibytes(after.peak)}, sampled ${mebibytes(sampledPeak)})`);
+    console.log(
+      `server process RSS: ${mebibytes(before.rss)} before the imports, peak ${mebibytes(Math.max(sampledPeak, after.peak))} (kernel VmHWM ${mebibytes(after.peak)}, sampled ${mebibytes(sampledPeak)})`,
+    );
     child.send('stop');
     await once(child, 'exit');
     rmSync(folder, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { openBenchDatabase } from './bench-database';
 import { createLogger } from '../src/app/logger';
-import { SqlPool } from '../src/app/sql-pool';
+import { type SqlPool } from '../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { RosterRowChecker, type StagedRosterRow } from '../src/modules/rosters/domain/roster-row';
 import { createRosterStaging, findStagedDuplicates, insertStagedRows, mergeStagedRoster } from '../src/modules/rosters/roster-merge';
@@ -33,7 +33,11 @@ async function submit(db: SqlPool, offset: number, dryRun: boolean) {
     for (let start = 0; start < ROWS; start += BATCH) {
       const rows: StagedRosterRow[] = [];
       for (let index = start; index < Math.min(start + BATCH, ROWS); index++) {
-        const row = checker.check({ idNumber: idNumberFor(index + offset), name: `人员${index}`, recognizedOn: '2024-01-01' }, index + 2, problems);
+        const row = checker.check(
+          { idNumber: idNumberFor(index + offset), name: `人员${index}`, recognizedOn: '2024-01-01' },
+          index + 2,
+          problems,
+        );
         if (row) rows.push(row);
       }
       await insertStagedRows(client, rows);
@@ -46,7 +50,14 @@ async function submit(db: SqlPool, offset: number, dryRun: boolean) {
     const stagedAt = Date.now();
     const merged = await mergeStagedRoster(
       client,
-      { category: 'DIBAO', county: '530102', asOf: '2024-06-30', viewer: { subject: 'bench', department: 'CIVIL_AFFAIRS', county: null }, fileHash: null, dryRun },
+      {
+        category: 'DIBAO',
+        county: '530102',
+        asOf: '2024-06-30',
+        viewer: { subject: 'bench', department: 'CIVIL_AFFAIRS', county: null },
+        fileHash: null,
+        dryRun,
+      },
       DEFAULT_PRECEDENCE,
     );
     sample();

@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   for (const benchCase of BENCH_CASES) {
     const api = await medianMs(runs, () => graphql(benchCase));
     const raw = await medianMs(runs, () => benchCase.rawSql(db));
-    process.stdout.write(`${benchCase.name.padEnd(44)} ${api.toFixed(1).padStart(9)} ${raw.toFixed(1).padStart(9)} ${(api / raw).toFixed(2).padStart(7)}\n`);
+    process.stdout.write(
+      `${benchCase.name.padEnd(44)} ${api.toFixed(1).padStart(9)} ${raw.toFixed(1).padStart(9)} ${(api / raw).toFixed(2).padStart(7)}\n`,
+    );
   }
 
   await server.stop();

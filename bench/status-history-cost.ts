@@ -26,11 +26,17 @@ async function main(): Promise<void> {
     const changes = (await db.one<{ count: number }>(sql`select count(*)::int as count from pension_status_change`))!.count;
     const query = (pensionStatusOn?: string) => sql`
       select county, counted_category, status, count(*) from (${decisionsSql({
-        year: 2026, precedence: DEFAULT_PRECEDENCE, countedOn: '2026-06-15', onRosterOnly: true, pensionStatusOn,
+        year: 2026,
+        precedence: DEFAULT_PRECEDENCE,
+        countedOn: '2026-06-15',
+        onRosterOnly: true,
+        pensionStatusOn,
       })}) decision group by 1, 2, 3`;
     const today = await medianMs(9, () => db.rows(query()));
     const asOf = await medianMs(9, () => db.rows(query('2026-06-15')));
-    process.stdout.write(`${persons} persons, ${changes} status changes: decisions today's status ${today.toFixed(1)} ms, as of 2026-06-15 ${asOf.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `${persons} persons, ${changes} status changes: decisions today's status ${today.toFixed(1)} ms, as of 2026-06-15 ${asOf.toFixed(1)} ms\n`,
+    );
   } finally {
     await close();
   }

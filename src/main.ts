@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const cleanups: Array<() => Promise<void>> = [];
   const cleanUp = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
     cleanups.length = 0;
   };
 

@@ -13,7 +13,9 @@ export function auditPlugin(log: AuditLog): ApolloServerPlugin<RequestContext> {
           const { personIds, idNumbers } = contextValue.personReads;
           const viewer = contextValue.viewer;
           if ((personIds.size === 0 && idNumbers.size === 0) || viewer === null) return;
-          const rootFields = (operation?.selectionSet.selections ?? []).flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : []));
+          const rootFields = (operation?.selectionSet.selections ?? []).flatMap((selection) =>
+            selection.kind === Kind.FIELD ? [selection.name.value] : [],
+          );
           log.record({
             at: new Date(),
             subject: viewer.subject,

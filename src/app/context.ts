@@ -37,7 +37,12 @@ export interface AppServices {
   clock?: () => Date;
 }
 
-export function createRequestContext(services: AppServices, viewer: Viewer | null, operationName: string | null, endpoint = '/graphql'): RequestContext {
+export function createRequestContext(
+  services: AppServices,
+  viewer: Viewer | null,
+  operationName: string | null,
+  endpoint = '/graphql',
+): RequestContext {
   return {
     viewer,
     em: services.em.fork(),

@@ -53,7 +53,8 @@ function letPostgresUserReach(targets: string[], logger: Logger): void {
       folder = parent;
     }
   }
-  if (changed.length > 0) logger.info({ folders: changed }, 'gave the postgres user traverse permission (o+x) on folders leading to PostgreSQL');
+  if (changed.length > 0)
+    logger.info({ folders: changed }, 'gave the postgres user traverse permission (o+x) on folders leading to PostgreSQL');
 }
 
 async function bundledBinaryFolder(): Promise<string> {
@@ -67,9 +68,7 @@ function clearStalePidFile(dataDir: string): void {
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
-    throw new Error(
-      `Another PostgreSQL (pid ${pid}) is running on ${dataDir}. Stop it, or set PA_DATA_DIR to another folder.`,
-    );
+    throw new Error(`Another PostgreSQL (pid ${pid}) is running on ${dataDir}. Stop it, or set PA_DATA_DIR to another folder.`);
   }
   rmSync(pidFile);
 }

@@ -19,11 +19,17 @@ export function httpErrorBody(error: unknown, production: boolean): { status: nu
   }
   return {
     status: 500,
-    body: { code: 'INTERNAL_SERVER_ERROR', message: production ? 'Internal server error' : (error as Error)?.message ?? String(error) },
+    body: { code: 'INTERNAL_SERVER_ERROR', message: production ? 'Internal server error' : ((error as Error)?.message ?? String(error)) },
   };
 }
 
-export function sendHttpError(response: Response, error: unknown, logger: Logger, production: boolean, extra: Record<string, unknown> = {}): void {
+export function sendHttpError(
+  response: Response,
+  error: unknown,
+  logger: Logger,
+  production: boolean,
+  extra: Record<string, unknown> = {},
+): void {
   const { status, body } = httpErrorBody(error, production);
   if (status >= 500) logger.error({ err: error }, 'unexpected error in an HTTP route');
   if (response.headersSent) {

@@ -44,5 +44,6 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
     throw new TypeError('Decimal cannot represent this value');
   },
   parseValue: parseDecimal,
-  parseLiteral: (ast) => (ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? parseDecimal(ast.value) : parseDecimal(literalString(ast, 'Decimal'))),
+  parseLiteral: (ast) =>
+    ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? parseDecimal(ast.value) : parseDecimal(literalString(ast, 'Decimal')),
 });

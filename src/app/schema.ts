@@ -43,9 +43,7 @@ export const RESOLVERS = [
 export async function buildBaseSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [...RESOLVERS],
-    scalarsMap: [
-      { type: Date, scalar: DateScalar },
-    ],
+    scalarsMap: [{ type: Date, scalar: DateScalar }],
     orphanedTypes: [],
     validate: false,
     emitSchemaFile: false,

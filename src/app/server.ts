@@ -75,7 +75,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       plugins: [
         ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
         auditPlugin(audit),
-        production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+        production
+          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+          : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
       ],
     });
   const apollo = makeApollo(schema, true);
@@ -90,7 +92,15 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
 
-  app.use(createExchangeRouter({ services, jwtSecret: options.jwtSecret, production, limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS, audit }));
+  app.use(
+    createExchangeRouter({
+      services,
+      jwtSecret: options.jwtSecret,
+      production,
+      limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
+      audit,
+    }),
+  );
 
   const operationNameOf = (request: Request): string | null => {
     const body = request.body as { operationName?: unknown } | undefined;

@@ -74,31 +74,35 @@ function refusedInput(value: unknown, type: GraphQLInputType, inputs: Permission
 
 // Depends on the arguments, so it is not cached per request like the field rules.
 function inputRule(typeName: string, field: GraphQLField<unknown, unknown>, inputs: PermissionTable) {
-  return rule(`${typeName}.${field.name}:inputs`, { cache: 'no_cache' })((_parent, args: Record<string, unknown>, context: RequestContext) => {
-    const viewer = context.viewer;
-    if (viewer === null) return new UnauthenticatedError();
-    for (const argument of field.args) {
-      const value = args[argument.name];
-      if (value === null || value === undefined) continue;
-      const grant = inputs[`${typeName}.${field.name}`]?.[argument.name];
-      if (grant && !isGranted(grant, viewer.department, viewer.county === null)) {
-        return new ForbiddenError(`Your department may not use the argument ${argument.name} of ${typeName}.${field.name}`);
+  return rule(`${typeName}.${field.name}:inputs`, { cache: 'no_cache' })(
+    (_parent, args: Record<string, unknown>, context: RequestContext) => {
+      const viewer = context.viewer;
+      if (viewer === null) return new UnauthenticatedError();
+      for (const argument of field.args) {
+        const value = args[argument.name];
+        if (value === null || value === undefined) continue;
+        const grant = inputs[`${typeName}.${field.name}`]?.[argument.name];
+        if (grant && !isGranted(grant, viewer.department, viewer.county === null)) {
+          return new ForbiddenError(`Your department may not use the argument ${argument.name} of ${typeName}.${field.name}`);
+        }
+        const refused = refusedInput(value, argument.type, inputs, viewer);
+        if (refused) return new ForbiddenError(`Your department may not use ${refused}`);
       }
-      const refused = refusedInput(value, argument.type, inputs, viewer);
-      if (refused) return new ForbiddenError(`Your department may not use ${refused}`);
-    }
-    return true;
-  });
+      return true;
+    },
+  );
 }
 
 /** The twelve kinds of viewer: each department at city and at county level, e.g. "TAX:county". */
 export const VIEWER_KINDS: readonly string[] = DEPARTMENTS.flatMap((department) => [`${department}:city`, `${department}:county`]);
 
 function grantedKinds(grant: Grant | undefined): Set<string> {
-  return new Set(VIEWER_KINDS.filter((kind) => {
-    const [department, level] = kind.split(':') as [(typeof DEPARTMENTS)[number], string];
-    return isGranted(grant, department, level === 'city');
-  }));
+  return new Set(
+    VIEWER_KINDS.filter((kind) => {
+      const [department, level] = kind.split(':') as [(typeof DEPARTMENTS)[number], string];
+      return isGranted(grant, department, level === 'city');
+    }),
+  );
 }
 
 /**

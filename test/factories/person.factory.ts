@@ -47,7 +47,9 @@ export async function insertPerson(db: SqlPool, spec: PersonSpec = {}): Promise<
       values (${id}, ${entry.category}, ${entry.county ?? '530102'}, ${entry.recognizedOn ?? '2020-01-01'}, ${entry.exitedOn ?? null}, ${department})`);
   }
   for (const payment of spec.payments ?? []) {
-    await db.rows(sql`insert into proxy_payment (person_id, year, amount, paid_on, funder) values (${id}, ${payment.year}, ${payment.amount ?? '100.00'}, ${payment.paidOn}, ${payment.funder ?? 'GOVERNMENT'})`);
+    await db.rows(
+      sql`insert into proxy_payment (person_id, year, amount, paid_on, funder) values (${id}, ${payment.year}, ${payment.amount ?? '100.00'}, ${payment.paidOn}, ${payment.funder ?? 'GOVERNMENT'})`,
+    );
   }
   return { id, idNumber: idNumber.value };
 }

@@ -36,7 +36,9 @@ describe('access matrix generated from the permission table', () => {
   const problems: string[] = [];
 
   const tableFields = (type: GraphQLObjectType) =>
-    (Object.values(type.getFields()) as Array<GraphQLField<unknown, unknown>>).filter((field) => PERMISSIONS[type.name]?.[field.name] !== undefined);
+    (Object.values(type.getFields()) as Array<GraphQLField<unknown, unknown>>).filter(
+      (field) => PERMISSIONS[type.name]?.[field.name] !== undefined,
+    );
 
   const setCell = (type: string, field: string, kind: string, cell: Cell) => {
     const key = `${type}.${field}`;
@@ -44,7 +46,13 @@ describe('access matrix generated from the permission table', () => {
     cells.get(key)!.set(kind, cell);
   };
 
-  async function checkRootField(operation: 'query' | 'mutation', root: GraphQLObjectType, field: GraphQLField<unknown, unknown>, kind: string, context: SampleContext) {
+  async function checkRootField(
+    operation: 'query' | 'mutation',
+    root: GraphQLObjectType,
+    field: GraphQLField<unknown, unknown>,
+    kind: string,
+    context: SampleContext,
+  ) {
     const token = app.token(context.viewer.department, context.viewer.county, context.viewer.subject);
     const result = await app.graphql(`${operation} { ${fieldSelection(field, context)} }`, {}, token);
     const allowed = granted(PERMISSIONS, root.name, field.name, context.viewer);
@@ -55,7 +63,10 @@ describe('access matrix generated from the permission table', () => {
     if (allowed && operation === 'query' && (result.data === null || result.data === undefined || !(field.name in result.data))) {
       problems.push(`${kind}: ${root.name}.${field.name} is granted but did not run: ${JSON.stringify(result.errors)}`);
     }
-    if (!allowed && !forbidden) problems.push(`${kind}: ${root.name}.${field.name} is not granted but was not FORBIDDEN: ${JSON.stringify(result.errors ?? result.data)}`);
+    if (!allowed && !forbidden)
+      problems.push(
+        `${kind}: ${root.name}.${field.name} is not granted but was not FORBIDDEN: ${JSON.stringify(result.errors ?? result.data)}`,
+      );
   }
 
   async function checkObjectType(type: GraphQLObjectType, kind: string, context: SampleContext, operation: 'query' | 'mutation') {
@@ -63,7 +74,8 @@ describe('access matrix generated from the permission table', () => {
     const path = findPath(app.server.schema, PERMISSIONS, type.name, context);
     if (path === null || path.operation !== operation) {
       if (path === null && operation === 'query') {
-        for (const field of fields) setCell(type.name, field.name, kind, granted(PERMISSIONS, type.name, field.name, context.viewer) ? 'y' : 'x');
+        for (const field of fields)
+          setCell(type.name, field.name, kind, granted(PERMISSIONS, type.name, field.name, context.viewer) ? 'y' : 'x');
       }
       return;
     }
@@ -77,14 +89,20 @@ describe('access matrix generated from the permission table', () => {
       const view = app.server.views.find((candidate) => candidate.department === context.viewer.department);
       if (view && operation === 'query') {
         const viaView = await app.graphql(operationText, {}, token, `/graphql/${view.slug}`);
-        if (JSON.stringify(viaView.data) !== JSON.stringify(result.data)) problems.push(`${kind}: /graphql/${view.slug} answered ${type.name} differently: ${JSON.stringify(viaView.errors ?? viaView.data)}`);
+        if (JSON.stringify(viaView.data) !== JSON.stringify(result.data))
+          problems.push(
+            `${kind}: /graphql/${view.slug} answered ${type.name} differently: ${JSON.stringify(viaView.errors ?? viaView.data)}`,
+          );
       }
       const objects = objectsAt(result.data, path.steps);
       for (const field of allowed) {
         setCell(type.name, field.name, kind, 'Y');
-        if (isForbiddenAt(result, `${prefix}.${field.name}`)) problems.push(`${kind}: ${type.name}.${field.name} is granted but answered FORBIDDEN`);
+        if (isForbiddenAt(result, `${prefix}.${field.name}`))
+          problems.push(`${kind}: ${type.name}.${field.name} is granted but answered FORBIDDEN`);
         else if (!objects.some((object) => field.name in object)) {
-          problems.push(`${kind}: ${type.name}.${field.name} is granted but the seed data did not reach it via ${prefix}: ${JSON.stringify(result.errors ?? result.data)}`);
+          problems.push(
+            `${kind}: ${type.name}.${field.name} is granted but the seed data did not reach it via ${prefix}: ${JSON.stringify(result.errors ?? result.data)}`,
+          );
         }
       }
     }
@@ -93,7 +111,9 @@ describe('access matrix generated from the permission table', () => {
       // One request per refused field: a refused non-null field nulls its parent and hides its siblings' errors.
       const result = await app.graphql(buildOperation(path, fieldSelection(field, context)), {}, token);
       if (!isForbiddenAt(result, `${prefix}.${field.name}`)) {
-        problems.push(`${kind}: ${type.name}.${field.name} is not granted but was not FORBIDDEN at ${prefix}.${field.name}: ${JSON.stringify(result.errors ?? result.data)}`);
+        problems.push(
+          `${kind}: ${type.name}.${field.name} is not granted but was not FORBIDDEN at ${prefix}.${field.name}: ${JSON.stringify(result.errors ?? result.data)}`,
+        );
       }
     }
   }
@@ -118,7 +138,10 @@ describe('access matrix generated from the permission table', () => {
     // Recognised between the sample comparison dates (2024-01-01 .. 2024-06-30), one per department's roster;
     // the DIBAO one is also CIVIL_AFFAIRS's budget line in COUNTY (the sample person counts as RETURNED_POVERTY).
     await insertPerson(app.db, { name: '新低保', entries: [{ category: 'DIBAO', county: COUNTY, recognizedOn: `${YEAR}-03-01` }] });
-    await insertPerson(app.db, { name: '新返贫', entries: [{ category: 'RETURNED_POVERTY', county: COUNTY, recognizedOn: `${YEAR}-03-01` }] });
+    await insertPerson(app.db, {
+      name: '新返贫',
+      entries: [{ category: 'RETURNED_POVERTY', county: COUNTY, recognizedOn: `${YEAR}-03-01` }],
+    });
     // The audit log needs an event for AuditEvent's fields to resolve.
     await app.graphql('{ persons { edges { node { name } } } }', {}, app.token('HRSS'));
     await app.server.audit.flush();
@@ -142,15 +165,19 @@ describe('access matrix generated from the permission table', () => {
     const stale: string[] = [];
     for (const [typeName, fields] of Object.entries(PERMISSIONS)) {
       const type = schema.getType(typeName);
-      for (const field of Object.keys(fields)) if (!type || !isObjectType(type) || !type.getFields()[field]) stale.push(`${typeName}.${field}`);
+      for (const field of Object.keys(fields))
+        if (!type || !isObjectType(type) || !type.getFields()[field]) stale.push(`${typeName}.${field}`);
     }
     for (const [owner, fields] of Object.entries(INPUT_PERMISSIONS)) {
       const [typeName, fieldName] = owner.split('.') as [string, string | undefined];
       const type = schema.getType(typeName);
       for (const name of Object.keys(fields)) {
-        const exists = fieldName === undefined
-          ? type !== undefined && isInputObjectType(type) && type.getFields()[name] !== undefined
-          : type !== undefined && isObjectType(type) && type.getFields()[fieldName]?.args.some((argument) => argument.name === name) === true;
+        const exists =
+          fieldName === undefined
+            ? type !== undefined && isInputObjectType(type) && type.getFields()[name] !== undefined
+            : type !== undefined &&
+              isObjectType(type) &&
+              type.getFields()[fieldName]?.args.some((argument) => argument.name === name) === true;
         if (!exists) stale.push(`${owner}.${name}`);
       }
     }
@@ -159,7 +186,9 @@ describe('access matrix generated from the permission table', () => {
 
   it('should allow exactly the granted fields and operations, and refuse the others with FORBIDDEN, for every department and level', async () => {
     const schema = app.server.schema;
-    const types = Object.values(schema.getTypeMap()).filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'));
+    const types = Object.values(schema.getTypeMap()).filter(
+      (type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'),
+    );
     const roots = new Set([schema.getQueryType()?.name, schema.getMutationType()?.name]);
     // Queries first for every viewer; mutations (which change data) after.
     for (const operation of ['query', 'mutation'] as const) {
@@ -176,7 +205,8 @@ describe('access matrix generated from the permission table', () => {
     const rows = [...cells.entries()]
       .sort(([left], [right]) => left.localeCompare(right))
       .map(([field, byKind]) => `| ${field} | ${VIEWER_KINDS.map((kind) => byKind.get(kind) ?? '?').join(' | ')} |`);
-    const legend = '<!-- Y granted and read; - FORBIDDEN; x refused, no granted path; y granted, no granted path. Generated by access-matrix.test.ts (vitest -u to update). -->\n';
+    const legend =
+      '<!-- Y granted and read; - FORBIDDEN; x refused, no granted path; y granted, no granted path. Generated by access-matrix.test.ts (vitest -u to update). -->\n';
     await expect(`${legend}${header}${rows.join('\n')}\n`).toMatchFileSnapshot('./__snapshots__/access-matrix.md');
   });
 });

@@ -11,8 +11,20 @@ const AUDIT_EVENTS = `query Audit($subject: String, $from: Date, $to: Date, $fir
   }
 }`;
 
-interface AuditNode { at: string; subject: string; department: string; county: string | null; action: string; operation: string | null; personCount: number; idNumbers: string[]; details: string | null }
-interface AuditPage { auditEvents: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: AuditNode }> } }
+interface AuditNode {
+  at: string;
+  subject: string;
+  department: string;
+  county: string | null;
+  action: string;
+  operation: string | null;
+  personCount: number;
+  idNumbers: string[];
+  details: string | null;
+}
+interface AuditPage {
+  auditEvents: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: AuditNode }> };
+}
 
 describe('audit log of personal-data reads', () => {
   let app: TestApp;
@@ -38,19 +50,35 @@ describe('audit log of personal-data reads', () => {
   });
 
   it('should record one READ event with the persons returned when HRSS lists persons', async () => {
-    const result = await app.graphql('query ListPersons { persons { edges { node { idNumber name } } } }', {}, app.token('HRSS', null, 'alice'));
+    const result = await app.graphql(
+      'query ListPersons { persons { edges { node { idNumber name } } } }',
+      {},
+      app.token('HRSS', null, 'alice'),
+    );
     expect(result.errors).toBeUndefined();
     // Nothing is written during the request: the event waits in the buffer until a flush.
     expect(app.server.audit.pending).toBe(1);
     const events = await eventsOf('alice');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ subject: 'alice', department: 'HRSS', county: null, action: 'READ', operation: 'ListPersons', personCount: 2 });
+    expect(events[0]).toMatchObject({
+      subject: 'alice',
+      department: 'HRSS',
+      county: null,
+      action: 'READ',
+      operation: 'ListPersons',
+      personCount: 2,
+    });
     expect(events[0]!.idNumbers).toEqual([dibao.idNumber, rural.idNumber]);
     expect(JSON.parse(events[0]!.details!)).toEqual({ endpoint: '/graphql', rootFields: ['persons'] });
   });
 
   it("should record another department's read with its department and county, and only the persons it saw", async () => {
-    const result = await app.graphql('{ a: person(idNumber: $id) { name } }'.replace('$id', `"${dibao.idNumber}"`), {}, app.token('CIVIL_AFFAIRS', '530102', 'bob'), '/graphql/civil-affairs');
+    const result = await app.graphql(
+      '{ a: person(idNumber: $id) { name } }'.replace('$id', `"${dibao.idNumber}"`),
+      {},
+      app.token('CIVIL_AFFAIRS', '530102', 'bob'),
+      '/graphql/civil-affairs',
+    );
     expect(result.data).toEqual({ a: { name: '低保' } });
     await app.graphql('{ persons { edges { node { name } } } }', {}, app.token('CIVIL_AFFAIRS', '530102', 'bob'));
     const events = await eventsOf('bob');
@@ -64,8 +92,16 @@ describe('audit log of personal-data reads', () => {
   });
 
   it('should record the persons of screening, comparison and eligibility(idNumber) reads', async () => {
-    const disabled = await insertPerson(app.db, { name: '残疾', disabilityLevel: 3, pensionStatus: 'CONTRIBUTING', entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }] });
-    const newcomer = await insertPerson(app.db, { name: '新人', entries: [{ category: 'TEKUN', county: '530102', recognizedOn: '2024-03-01' }] });
+    const disabled = await insertPerson(app.db, {
+      name: '残疾',
+      disabilityLevel: 3,
+      pensionStatus: 'CONTRIBUTING',
+      entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }],
+    });
+    const newcomer = await insertPerson(app.db, {
+      name: '新人',
+      entries: [{ category: 'TEKUN', county: '530102', recognizedOn: '2024-03-01' }],
+    });
     const token = app.token('HRSS', null, 'frank');
     await app.graphql('query Screening { subsidyScreening(year: 2024) { person { idNumber } } }', {}, token);
     await app.graphql('query Comparison { rosterComparison(from: "2024-01-01", to: "2024-06-30") { added { idNumber name } } }', {}, token);
@@ -98,11 +134,19 @@ describe('audit log of personal-data reads', () => {
   });
 
   it('should filter audit events by day and page through them', async () => {
-    const today = await app.graphql<AuditPage>(AUDIT_EVENTS, { subject: 'dave', from: '2000-01-01', to: '2100-01-01', first: 2 }, auditor());
+    const today = await app.graphql<AuditPage>(
+      AUDIT_EVENTS,
+      { subject: 'dave', from: '2000-01-01', to: '2100-01-01', first: 2 },
+      auditor(),
+    );
     expect(today.data!.auditEvents.totalCount).toBe(5);
     expect(today.data!.auditEvents.edges).toHaveLength(2);
     expect(today.data!.auditEvents.pageInfo.hasNextPage).toBe(true);
-    const next = await app.graphql<AuditPage>(AUDIT_EVENTS, { subject: 'dave', first: 10, after: today.data!.auditEvents.pageInfo.endCursor }, auditor());
+    const next = await app.graphql<AuditPage>(
+      AUDIT_EVENTS,
+      { subject: 'dave', first: 10, after: today.data!.auditEvents.pageInfo.endCursor },
+      auditor(),
+    );
     expect(next.data!.auditEvents.edges).toHaveLength(3);
     const past = await app.graphql<AuditPage>(AUDIT_EVENTS, { subject: 'dave', from: '2000-01-01', to: '2000-12-31' }, auditor());
     expect(past.data!.auditEvents.totalCount).toBe(0);
@@ -111,7 +155,14 @@ describe('audit log of personal-data reads', () => {
   });
 
   it('should refuse the audit log to county-level HRSS and to every other department', async () => {
-    const callers = [app.token('HRSS', '530102'), app.token('CIVIL_AFFAIRS'), app.token('RURAL_REVITALIZATION'), app.token('DISABLED_FEDERATION'), app.token('FINANCE'), app.token('TAX')];
+    const callers = [
+      app.token('HRSS', '530102'),
+      app.token('CIVIL_AFFAIRS'),
+      app.token('RURAL_REVITALIZATION'),
+      app.token('DISABLED_FEDERATION'),
+      app.token('FINANCE'),
+      app.token('TAX'),
+    ];
     for (const token of callers) {
       const result = await app.graphql(AUDIT_EVENTS, {}, token);
       expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

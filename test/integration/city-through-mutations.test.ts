@@ -43,8 +43,20 @@ interface Row {
 }
 
 const zero: Tally = { persons: 0, eligible: 0, enrolled: 0, proxyPaid: 0, proxyPaidAmount: '0.00', completionRate: null };
-const tally = (persons: number, eligible: number, enrolled: number, proxyPaid: number, proxyPaidAmount: string, completionRate: number | null): Tally => ({
-  persons, eligible, enrolled, proxyPaid, proxyPaidAmount, completionRate,
+const tally = (
+  persons: number,
+  eligible: number,
+  enrolled: number,
+  proxyPaid: number,
+  proxyPaidAmount: string,
+  completionRate: number | null,
+): Tally => ({
+  persons,
+  eligible,
+  enrolled,
+  proxyPaid,
+  proxyPaidAmount,
+  completionRate,
 });
 
 describe('a small city built through the mutations, checked by hand', () => {
@@ -71,18 +83,43 @@ describe('a small city built through the mutations, checked by hand', () => {
     const civil = app.token('CIVIL_AFFAIRS');
     const rural = app.token('RURAL_REVITALIZATION');
     const hrss = app.token('HRSS');
-    const row = (idNumber: string, name: string, recognizedOn: string, disabilityLevel: number | null = null) => ({ idNumber, name, recognizedOn, disabilityLevel });
+    const row = (idNumber: string, name: string, recognizedOn: string, disabilityLevel: number | null = null) => ({
+      idNumber,
+      name,
+      recognizedOn,
+      disabilityLevel,
+    });
 
-    await submit(civil, { category: 'DIBAO', county: A, asOf: '2024-03-31', entries: [row(id.P1, 'P1', '2024-01-10'), row(id.P2, 'P2', '2024-02-01'), row(id.P6, 'P6', '2024-01-10')] });
+    await submit(civil, {
+      category: 'DIBAO',
+      county: A,
+      asOf: '2024-03-31',
+      entries: [row(id.P1, 'P1', '2024-01-10'), row(id.P2, 'P2', '2024-02-01'), row(id.P6, 'P6', '2024-01-10')],
+    });
     await submit(civil, { category: 'TEKUN', county: A, asOf: '2024-03-31', entries: [row(id.P3, 'P3', '2024-01-15')] });
-    await submit(app.token('CIVIL_AFFAIRS', B), { category: 'TEKUN', county: B, asOf: '2024-06-30', entries: [row(id.P4, 'P4', '2024-04-01')] });
+    await submit(app.token('CIVIL_AFFAIRS', B), {
+      category: 'TEKUN',
+      county: B,
+      asOf: '2024-06-30',
+      entries: [row(id.P4, 'P4', '2024-04-01')],
+    });
     await submit(rural, { category: 'RETURNED_POVERTY', county: B, asOf: '2024-06-30', entries: [row(id.P2, 'P2', '2024-03-01')] });
     await submit(rural, { category: 'RETURNED_POVERTY', county: A, asOf: '2024-06-30', entries: [row(id.P7, 'P7', '2024-06-01', 3)] });
     // P6 is no longer on the DIBAO list of A: exited on 09-30.
-    await submit(civil, { category: 'DIBAO', county: A, asOf: '2024-09-30', entries: [row(id.P1, 'P1', '2024-01-10'), row(id.P2, 'P2', '2024-02-01')] });
+    await submit(civil, {
+      category: 'DIBAO',
+      county: A,
+      asOf: '2024-09-30',
+      entries: [row(id.P1, 'P1', '2024-01-10'), row(id.P2, 'P2', '2024-02-01')],
+    });
     await submit(civil, { category: 'DIBAO', county: B, asOf: '2024-11-30', entries: [row(id.P5, 'P5', '2024-11-05')] });
     // The whole RETURNED_POVERTY list of A in December: P7 stays, P1 joins.
-    await submit(rural, { category: 'RETURNED_POVERTY', county: A, asOf: '2024-12-05', entries: [row(id.P7, 'P7', '2024-06-01', 3), row(id.P1, 'P1', '2024-12-01')] });
+    await submit(rural, {
+      category: 'RETURNED_POVERTY',
+      county: A,
+      asOf: '2024-12-05',
+      entries: [row(id.P7, 'P7', '2024-06-01', 3), row(id.P1, 'P1', '2024-12-01')],
+    });
 
     const enrolled = await app.graphql<{ recordEnrolment: number }>(
       'mutation E($entries: [EnrolmentInput!]!) { recordEnrolment(entries: $entries) }',
@@ -113,7 +150,11 @@ describe('a small city built through the mutations, checked by hand', () => {
     expect(paid.errors).toBeUndefined();
     expect(paid.data!.recordProxyPayments).toBe(4);
 
-    const rule = await app.graphql('mutation { setFundingRule(input: { county: "530102", year: 2024, standard: "120.00", cityShare: 0.6 }) }', {}, app.token('FINANCE'));
+    const rule = await app.graphql(
+      'mutation { setFundingRule(input: { county: "530102", year: 2024, standard: "120.00", cityShare: 0.6 }) }',
+      {},
+      app.token('FINANCE'),
+    );
     expect(rule.errors).toBeUndefined();
   });
 
@@ -135,7 +176,11 @@ describe('a small city built through the mutations, checked by hand', () => {
   });
 
   it('should give the June dispatch report by hand when the population is taken on the report date', async () => {
-    const result = await app.graphql<{ dispatchReport: { reportDate: string; rows: Row[]; total: Row & { countyName: string } } }>(DISPATCH, { month: '2024-06' }, app.token('HRSS'));
+    const result = await app.graphql<{ dispatchReport: { reportDate: string; rows: Row[]; total: Row & { countyName: string } } }>(
+      DISPATCH,
+      { month: '2024-06' },
+      app.token('HRSS'),
+    );
     expect(result.errors).toBeUndefined();
     const report = result.data!.dispatchReport;
     expect(report.reportDate).toBe('2024-06-15');
@@ -179,7 +224,9 @@ describe('a small city built through the mutations, checked by hand', () => {
 
   it('should give the 2024 budget by hand: eligible persons at the cut-off, by county and funding department', async () => {
     const result = await app.graphql<{ budget: { amount: string; lines: unknown[] } }>(
-      '{ budget(year: 2024) { amount lines { county department persons amount cityShare countyShare } } }', {}, app.token('FINANCE'),
+      '{ budget(year: 2024) { amount lines { county department persons amount cityShare countyShare } } }',
+      {},
+      app.token('FINANCE'),
     );
     expect(result.errors).toBeUndefined();
     // P1 DIBAO A and P7 RP A at 120.00 (city 72.00 = 60%); P4 TEKUN B and P2 RP B at 100.00 (50/50).
@@ -196,9 +243,12 @@ describe('a small city built through the mutations, checked by hand', () => {
   });
 
   it('should compare 30 June with 30 December by hand: P5 added, P6 removed, P1 changed to RETURNED_POVERTY', async () => {
-    const result = await app.graphql<{ rosterComparison: Record<string, Array<{ idNumber: string; county: string; before: string | null; after: string | null }>> }>(
+    const result = await app.graphql<{
+      rosterComparison: Record<string, Array<{ idNumber: string; county: string; before: string | null; after: string | null }>>;
+    }>(
       '{ rosterComparison(from: "2024-06-30", to: "2024-12-30") { added { idNumber county before after } removed { idNumber county before after } changed { idNumber county before after } } }',
-      {}, app.token('HRSS'),
+      {},
+      app.token('HRSS'),
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.rosterComparison).toEqual({
@@ -209,11 +259,19 @@ describe('a small city built through the mutations, checked by hand', () => {
   });
 
   it('should explain P5 as NEXT_YEAR and P2 as counted once under RETURNED_POVERTY in B', async () => {
-    const query = 'query E($id: String!) { eligibility(idNumber: $id, year: 2024) { status countedCategory fundingDepartment amount reasons { rule } } }';
+    const query =
+      'query E($id: String!) { eligibility(idNumber: $id, year: 2024) { status countedCategory fundingDepartment amount reasons { rule } } }';
     const p5 = await app.graphql<{ eligibility: { status: string; amount: string } }>(query, { id: id.P5 }, app.token('HRSS'));
     expect(p5.data!.eligibility).toMatchObject({ status: 'NEXT_YEAR', amount: '0.00' });
-    const p2 = await app.graphql<{ eligibility: { status: string; countedCategory: string; fundingDepartment: string; amount: string; reasons: Array<{ rule: string }> } }>(query, { id: id.P2 }, app.token('HRSS'));
-    expect(p2.data!.eligibility).toMatchObject({ status: 'ELIGIBLE', countedCategory: 'RETURNED_POVERTY', fundingDepartment: 'RURAL_REVITALIZATION', amount: '100.00' });
+    const p2 = await app.graphql<{
+      eligibility: { status: string; countedCategory: string; fundingDepartment: string; amount: string; reasons: Array<{ rule: string }> };
+    }>(query, { id: id.P2 }, app.token('HRSS'));
+    expect(p2.data!.eligibility).toMatchObject({
+      status: 'ELIGIBLE',
+      countedCategory: 'RETURNED_POVERTY',
+      fundingDepartment: 'RURAL_REVITALIZATION',
+      amount: '100.00',
+    });
     expect(p2.data!.eligibility.reasons.map((reason) => reason.rule)).toContain('R8');
   });
 });

@@ -12,8 +12,23 @@ const DISPATCH = `query Dispatch($month: String!, $county: String) {
   }
 }`;
 
-interface Tally { persons: number; eligible: number; enrolled: number; proxyPaid: number; proxyPaidAmount: string; completionRate: number | null }
-interface Row { county: string; countyName: string; disabledLevel34: number; dibao: Tally; tekun: Tally; returnedPoverty: Tally; all: Tally }
+interface Tally {
+  persons: number;
+  eligible: number;
+  enrolled: number;
+  proxyPaid: number;
+  proxyPaidAmount: string;
+  completionRate: number | null;
+}
+interface Row {
+  county: string;
+  countyName: string;
+  disabledLevel34: number;
+  dibao: Tally;
+  tekun: Tally;
+  returnedPoverty: Tally;
+  all: Tally;
+}
 
 const GROUPS = [
   ['dibao', '低保对象'],
@@ -41,11 +56,38 @@ describe('GET /reports/dispatch.xlsx and .csv', () => {
   beforeAll(async () => {
     app = await startTestApp({ now: new Date('2024-12-01T04:00:00Z') });
     // Five persons over two counties: paid and unpaid, R8 double listing, level 3/4, one too old.
-    await insertPerson(app.db, { birthDate: '1980-05-17', pensionStatus: 'CONTRIBUTING', disabilityLevel: 3, entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }], payments: [{ year: 2024, paidOn: '2024-03-01' }] });
-    await insertPerson(app.db, { birthDate: '1970-01-09', pensionStatus: 'NOT_ENROLLED', disabilityLevel: 4, entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }, { category: 'RETURNED_POVERTY', county: '530103', recognizedOn: '2022-05-01' }] });
-    await insertPerson(app.db, { birthDate: '1985-03-03', pensionStatus: 'CONTRIBUTING', entries: [{ category: 'TEKUN', county: '530102', recognizedOn: '2021-01-01' }] });
-    await insertPerson(app.db, { birthDate: '1975-03-03', pensionStatus: 'SUSPENDED', entries: [{ category: 'RETURNED_POVERTY', county: '530103', recognizedOn: '2021-01-01' }], payments: [{ year: 2024, amount: '150.50', paidOn: '2024-05-01' }] });
-    await insertPerson(app.db, { birthDate: '1950-03-03', pensionStatus: 'RECEIVING', entries: [{ category: 'DIBAO', county: '530103', recognizedOn: '2021-01-01' }] });
+    await insertPerson(app.db, {
+      birthDate: '1980-05-17',
+      pensionStatus: 'CONTRIBUTING',
+      disabilityLevel: 3,
+      entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }],
+      payments: [{ year: 2024, paidOn: '2024-03-01' }],
+    });
+    await insertPerson(app.db, {
+      birthDate: '1970-01-09',
+      pensionStatus: 'NOT_ENROLLED',
+      disabilityLevel: 4,
+      entries: [
+        { category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' },
+        { category: 'RETURNED_POVERTY', county: '530103', recognizedOn: '2022-05-01' },
+      ],
+    });
+    await insertPerson(app.db, {
+      birthDate: '1985-03-03',
+      pensionStatus: 'CONTRIBUTING',
+      entries: [{ category: 'TEKUN', county: '530102', recognizedOn: '2021-01-01' }],
+    });
+    await insertPerson(app.db, {
+      birthDate: '1975-03-03',
+      pensionStatus: 'SUSPENDED',
+      entries: [{ category: 'RETURNED_POVERTY', county: '530103', recognizedOn: '2021-01-01' }],
+      payments: [{ year: 2024, amount: '150.50', paidOn: '2024-05-01' }],
+    });
+    await insertPerson(app.db, {
+      birthDate: '1950-03-03',
+      pensionStatus: 'RECEIVING',
+      entries: [{ category: 'DIBAO', county: '530103', recognizedOn: '2021-01-01' }],
+    });
   });
 
   afterAll(async () => {
@@ -83,7 +125,12 @@ describe('GET /reports/dispatch.xlsx and .csv', () => {
       GROUPS.forEach(([field], group) => {
         const base = 3 + group * 6;
         const tally = expected[field];
-        expect([0, 1, 2, 3].map((offset) => row.getCell(base + offset).value)).toEqual([tally.persons, tally.eligible, tally.enrolled, tally.proxyPaid]);
+        expect([0, 1, 2, 3].map((offset) => row.getCell(base + offset).value)).toEqual([
+          tally.persons,
+          tally.eligible,
+          tally.enrolled,
+          tally.proxyPaid,
+        ]);
         expect(row.getCell(base + 4).value).toBe(Number(tally.proxyPaidAmount));
         expect(row.getCell(base + 5).value).toBe(tally.completionRate);
         expect(row.getCell(base + 5).numFmt).toBe('0.00%');
@@ -117,8 +164,12 @@ describe('GET /reports/dispatch.xlsx and .csv', () => {
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString('utf8').slice(1).trim().split('\r\n');
     expect(lines[0]).toBe(DISPATCH_TITLE);
-    expect(lines[2]).toBe('区划代码,县(市)区,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次)');
-    expect(lines[3]).toBe(',,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率');
+    expect(lines[2]).toBe(
+      '区划代码,县(市)区,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次)',
+    );
+    expect(lines[3]).toBe(
+      ',,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率',
+    );
     // 530103: RETURNED_POVERTY = the double-listed person (not enrolled, unpaid) and the paid one; DIBAO: one aged 74.
     expect(lines[4]).toBe('530103,盘龙区,2,2,1,1,150.50,50.00%,3,2,1,1,150.50,50.00%');
     expect(lines[5]).toBe('530100,合计,2,2,1,1,150.50,50.00%,3,2,1,1,150.50,50.00%');
@@ -127,7 +178,10 @@ describe('GET /reports/dispatch.xlsx and .csv', () => {
   it('should refuse TAX, a county user asking for another county, a bad month and a missing token', async () => {
     expect((await download('/reports/dispatch.xlsx?month=2024-06', app.token('TAX'))).status).toBe(403);
     expect((await download('/reports/dispatch.csv?month=2024-06&county=530102', app.token('HRSS', '530103'))).status).toBe(403);
-    const badMonth = await app.http().get('/reports/dispatch.xlsx?month=2024-13').set('authorization', `Bearer ${app.token('HRSS')}`);
+    const badMonth = await app
+      .http()
+      .get('/reports/dispatch.xlsx?month=2024-13')
+      .set('authorization', `Bearer ${app.token('HRSS')}`);
     expect(badMonth.status).toBe(400);
     expect(badMonth.body.problems).toEqual([{ row: null, field: 'month', message: expect.any(String) }]);
     expect((await download('/reports/dispatch.xlsx?month=2024-06', null)).status).toBe(401);

@@ -22,8 +22,23 @@ const PERSONS = 300;
 const COUNTIES = ['530102', '530103', '530111', '530181', '530125'];
 const YEARS = [2023, 2024];
 // Dates near the cut-offs, the November window and quarter ends, plus anything in between.
-const EDGE_DATES = ['2022-12-31', '2023-01-01', '2023-10-30', '2023-10-31', '2023-11-01', '2023-12-31', '2024-01-01',
-  '2024-06-15', '2024-10-15', '2024-10-30', '2024-10-31', '2024-11-01', '2024-11-15', '2024-12-31', '2025-01-01'];
+const EDGE_DATES = [
+  '2022-12-31',
+  '2023-01-01',
+  '2023-10-30',
+  '2023-10-31',
+  '2023-11-01',
+  '2023-12-31',
+  '2024-01-01',
+  '2024-06-15',
+  '2024-10-15',
+  '2024-10-30',
+  '2024-10-31',
+  '2024-11-01',
+  '2024-11-15',
+  '2024-12-31',
+  '2025-01-01',
+];
 
 interface Generated {
   id: number;
@@ -42,11 +57,18 @@ function generate(seed: number) {
     const count = random.pick([0, 1, 1, 1, 2, 2, 3, 4]);
     for (let entryIndex = 0; entryIndex < count; entryIndex++) {
       const recognizedOn = randomDate();
-      let exitedOn: string | null = random.chance(0.4) ? (random.chance(0.5) ? random.pick(EDGE_DATES) : addDays(recognizedOn, random.integer(0, 500))) : null;
+      let exitedOn: string | null = random.chance(0.4)
+        ? random.chance(0.5)
+          ? random.pick(EDGE_DATES)
+          : addDays(recognizedOn, random.integer(0, 500))
+        : null;
       if (exitedOn !== null && exitedOn < recognizedOn) exitedOn = recognizedOn;
       const entry: DatedEntry = { category: random.pick(HARDSHIP_CATEGORIES), county: random.pick(COUNTIES), recognizedOn, exitedOn };
       // One open period per person, roster and county (a database constraint): close duplicates.
-      if (entry.exitedOn === null && entries.some((other) => other.exitedOn === null && other.category === entry.category && other.county === entry.county)) {
+      if (
+        entry.exitedOn === null &&
+        entries.some((other) => other.exitedOn === null && other.category === entry.category && other.county === entry.county)
+      ) {
         entry.exitedOn = addDays(recognizedOn, random.integer(0, 400));
       }
       entries.push(entry);
@@ -54,7 +76,15 @@ function generate(seed: number) {
     // Birth years giving ages 14-61 in 2023/2024, so 15/16 and 59/60 come up often.
     const birthYear = random.chance(0.5) ? random.pick([1963, 1964, 1965, 2007, 2008, 2009]) : random.integer(1962, 2010);
     const payments = YEARS.flatMap((year) =>
-      random.chance(0.5) ? [{ year, amount: `${random.integer(0, 300)}.${String(random.integer(0, 99)).padStart(2, '0')}`, paidOn: addDays(`${year}-01-01`, random.integer(0, 364)) }] : [],
+      random.chance(0.5)
+        ? [
+            {
+              year,
+              amount: `${random.integer(0, 300)}.${String(random.integer(0, 99)).padStart(2, '0')}`,
+              paidOn: addDays(`${year}-01-01`, random.integer(0, 364)),
+            },
+          ]
+        : [],
     );
     return {
       index,
@@ -70,7 +100,12 @@ function generate(seed: number) {
   for (const year of YEARS) {
     for (const county of COUNTIES) {
       if (random.chance(0.6)) {
-        fundingRules.push({ county, year, standard: `${random.integer(50, 400)}.${String(random.integer(0, 99)).padStart(2, '0')}`, cityShareBasisPoints: random.integer(0, 10000) });
+        fundingRules.push({
+          county,
+          year,
+          standard: `${random.integer(50, 400)}.${String(random.integer(0, 99)).padStart(2, '0')}`,
+          cityShareBasisPoints: random.integer(0, 10000),
+        });
       }
     }
   }
@@ -88,7 +123,9 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
     fundingRules = data.fundingRules;
     for (const rule of fundingRules) {
       const share = (rule.cityShareBasisPoints / 10000).toFixed(4);
-      await app.db.rows(sql`insert into funding_rule (county, year, standard, city_share) values (${rule.county}, ${rule.year}, ${rule.standard}, ${share}::numeric)`);
+      await app.db.rows(
+        sql`insert into funding_rule (county, year, standard, city_share) values (${rule.county}, ${rule.year}, ${rule.standard}, ${share}::numeric)`,
+      );
     }
     generated = [];
     for (const person of data.people) {
@@ -100,7 +137,14 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         entries: person.entries,
         payments: person.payments,
       });
-      generated.push({ id, birthYear: person.birthYear, pensionStatus: person.pensionStatus, disabilityLevel: person.disabilityLevel, entries: person.entries, payments: person.payments });
+      generated.push({
+        id,
+        birthYear: person.birthYear,
+        pensionStatus: person.pensionStatus,
+        disabilityLevel: person.disabilityLevel,
+        entries: person.entries,
+        payments: person.payments,
+      });
     }
   });
 
@@ -117,11 +161,33 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         const byId = new Map(rows.map((row) => [row.personId, row]));
         const statuses = new Set<string>();
         for (const person of generated) {
-          const expected = decideEligibility({ year, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence, fundingRules });
+          const expected = decideEligibility({
+            year,
+            birthYear: person.birthYear,
+            pensionStatus: person.pensionStatus,
+            entries: person.entries,
+            precedence,
+            fundingRules,
+          });
           const actual = byId.get(person.id)!;
           statuses.add(expected.status);
-          expect({ id: person.id, status: actual.status, countedCategory: actual.countedCategory, county: actual.county, amount: actual.amount, cityShare: actual.cityShare, countyShare: actual.countyShare })
-            .toEqual({ id: person.id, status: expected.status, countedCategory: expected.countedCategory, county: expected.county, amount: expected.amount, cityShare: expected.cityShare, countyShare: expected.countyShare });
+          expect({
+            id: person.id,
+            status: actual.status,
+            countedCategory: actual.countedCategory,
+            county: actual.county,
+            amount: actual.amount,
+            cityShare: actual.cityShare,
+            countyShare: actual.countyShare,
+          }).toEqual({
+            id: person.id,
+            status: expected.status,
+            countedCategory: expected.countedCategory,
+            county: expected.county,
+            amount: expected.amount,
+            cityShare: expected.cityShare,
+            countyShare: expected.countyShare,
+          });
         }
         // The random data must exercise every outcome, or the agreement proves little.
         expect([...statuses].sort()).toEqual(['ELIGIBLE', 'INELIGIBLE', 'NEXT_YEAR', 'TO_ENROL']);
@@ -133,7 +199,14 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
     const lines = await new BudgetsQueries(app.db).lines({ year: 2024, precedence: DEFAULT_PRECEDENCE, county: null, department: null });
     const expected = new Map<string, { persons: number; amount: number; cityShare: number; countyShare: number }>();
     for (const person of generated) {
-      const decision = decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence: DEFAULT_PRECEDENCE, fundingRules });
+      const decision = decideEligibility({
+        year: 2024,
+        birthYear: person.birthYear,
+        pensionStatus: person.pensionStatus,
+        entries: person.entries,
+        precedence: DEFAULT_PRECEDENCE,
+        fundingRules,
+      });
       if (decision.status !== 'ELIGIBLE' && decision.status !== 'TO_ENROL') continue;
       const key = `${decision.county}/${decision.fundingDepartment}`;
       const line = expected.get(key) ?? { persons: 0, amount: 0, cityShare: 0, countyShare: 0 };
@@ -143,9 +216,17 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       line.countyShare += Money.parse(decision.countyShare).cents;
       expected.set(key, line);
     }
-    const actual = new Map(lines.map((line) => [`${line.county}/${line.department}`, {
-      persons: line.persons, amount: Money.parse(line.amount).cents, cityShare: Money.parse(line.cityShare).cents, countyShare: Money.parse(line.countyShare).cents,
-    }]));
+    const actual = new Map(
+      lines.map((line) => [
+        `${line.county}/${line.department}`,
+        {
+          persons: line.persons,
+          amount: Money.parse(line.amount).cents,
+          cityShare: Money.parse(line.cityShare).cents,
+          countyShare: Money.parse(line.countyShare).cents,
+        },
+      ]),
+    );
     expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
     expect(actual.size).toBeGreaterThan(5);
   });
@@ -153,13 +234,29 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
   for (const month of [6, 11]) {
     it(`should agree with a TypeScript tally of the dispatch report when the month is 2024-${month}`, async () => {
       const { reportDate, populationDate } = dispatchDates(2024, month);
-      const cells = await new ReportsQueries(app.db).dispatchCells({ year: 2024, reportDate, populationDate, precedence: DEFAULT_PRECEDENCE, county: null });
-      const expected = new Map<string, { persons: number; eligible: number; enrolled: number; proxyPaid: number; cents: number; disabled: number }>();
+      const cells = await new ReportsQueries(app.db).dispatchCells({
+        year: 2024,
+        reportDate,
+        populationDate,
+        precedence: DEFAULT_PRECEDENCE,
+        county: null,
+      });
+      const expected = new Map<
+        string,
+        { persons: number; eligible: number; enrolled: number; proxyPaid: number; cents: number; disabled: number }
+      >();
       for (const person of generated) {
         const counted = countedEntry(person.entries, populationDate, DEFAULT_PRECEDENCE);
         if (!counted) continue;
         // Same age and pension tests as the year's status, applied to the report's population.
-        const status = decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: [{ ...counted, recognizedOn: '2000-01-01', exitedOn: null }], precedence: DEFAULT_PRECEDENCE, fundingRules: [] }).status;
+        const status = decideEligibility({
+          year: 2024,
+          birthYear: person.birthYear,
+          pensionStatus: person.pensionStatus,
+          entries: [{ ...counted, recognizedOn: '2000-01-01', exitedOn: null }],
+          precedence: DEFAULT_PRECEDENCE,
+          fundingRules: [],
+        }).status;
         const key = `${counted.county}/${counted.category}`;
         const cell = expected.get(key) ?? { persons: 0, eligible: 0, enrolled: 0, proxyPaid: 0, cents: 0, disabled: 0 };
         cell.persons++;
@@ -175,23 +272,49 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         }
         expected.set(key, cell);
       }
-      const actual = new Map(cells.map((cell) => [`${cell.county}/${cell.category}`, {
-        persons: cell.persons, eligible: cell.eligible, enrolled: cell.enrolled, proxyPaid: cell.proxyPaid, cents: Money.parse(cell.proxyPaidAmount).cents, disabled: cell.disabledLevel34,
-      }]));
+      const actual = new Map(
+        cells.map((cell) => [
+          `${cell.county}/${cell.category}`,
+          {
+            persons: cell.persons,
+            eligible: cell.eligible,
+            enrolled: cell.enrolled,
+            proxyPaid: cell.proxyPaid,
+            cents: Money.parse(cell.proxyPaidAmount).cents,
+            disabled: cell.disabledLevel34,
+          },
+        ]),
+      );
       expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
       expect(actual.size).toBeGreaterThan(5);
     });
   }
 
-  for (const [from, to] of [['2023-09-30', '2023-12-30'], ['2024-03-30', '2024-10-31'], ['2023-06-30', '2024-12-30']] as const) {
+  for (const [from, to] of [
+    ['2023-09-30', '2023-12-30'],
+    ['2024-03-30', '2024-10-31'],
+    ['2023-06-30', '2024-12-30'],
+  ] as const) {
     it(`should agree with a TypeScript comparison of the counted entries when comparing ${from} with ${to}`, async () => {
-      const rows = await new RosterComparisonQueries(app.db).compare({ from, to, precedence: DEFAULT_PRECEDENCE, entryFilter: sql`true`, county: null });
+      const rows = await new RosterComparisonQueries(app.db).compare({
+        from,
+        to,
+        precedence: DEFAULT_PRECEDENCE,
+        entryFilter: sql`true`,
+        county: null,
+      });
       const expected: string[] = [];
       for (const person of generated) {
         const before = countedEntry(person.entries, from, DEFAULT_PRECEDENCE);
         const after = countedEntry(person.entries, to, DEFAULT_PRECEDENCE);
         if (!before && !after) continue;
-        const kind = !before ? 'ADDED' : !after ? 'REMOVED' : before.category !== after.category || before.county !== after.county ? 'CHANGED' : null;
+        const kind = !before
+          ? 'ADDED'
+          : !after
+            ? 'REMOVED'
+            : before.category !== after.category || before.county !== after.county
+              ? 'CHANGED'
+              : null;
         if (kind) expected.push(`${kind}/${(after ?? before)!.county}/${before?.category ?? null}/${after?.category ?? null}`);
       }
       const actual = rows.map((row) => `${row.kind}/${row.county}/${row.before}/${row.after}`);
@@ -201,10 +324,25 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
   }
 
   it('should agree with a TypeScript screening (R10) of level 3/4 persons on the 2024 proxy roster', async () => {
-    const rows = await new ReportsQueries(app.db).screening({ year: 2024, precedence: DEFAULT_PRECEDENCE, county: null, visible: sql`true` });
+    const rows = await new ReportsQueries(app.db).screening({
+      year: 2024,
+      precedence: DEFAULT_PRECEDENCE,
+      county: null,
+      visible: sql`true`,
+    });
     const expected = generated
       .filter((person) => person.disabilityLevel === 3 || person.disabilityLevel === 4)
-      .map((person) => ({ person, decision: decideEligibility({ year: 2024, birthYear: person.birthYear, pensionStatus: person.pensionStatus, entries: person.entries, precedence: DEFAULT_PRECEDENCE, fundingRules }) }))
+      .map((person) => ({
+        person,
+        decision: decideEligibility({
+          year: 2024,
+          birthYear: person.birthYear,
+          pensionStatus: person.pensionStatus,
+          entries: person.entries,
+          precedence: DEFAULT_PRECEDENCE,
+          fundingRules,
+        }),
+      }))
       .filter(({ decision }) => decision.status === 'ELIGIBLE' || decision.status === 'TO_ENROL')
       .map(({ person, decision }) => `${person.id}/${decision.countedCategory}`);
     expect(rows.map((row) => `${row.id}/${row.countedCategory}`).sort()).toEqual(expected.sort());

@@ -16,16 +16,37 @@ describe('eligibility over GraphQL', () => {
   beforeAll(async () => {
     app = await startTestApp({ now: new Date('2024-12-01T04:00:00Z') });
     await app.db.rows(sql`insert into funding_rule (county, year, standard, city_share) values ('530125', 2024, 180.00, 0.6)`);
-    twoRosters = (await insertPerson(app.db, {
-      birthDate: '1975-04-01',
-      pensionStatus: 'CONTRIBUTING',
-      entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }, { category: 'RETURNED_POVERTY', county: '530125', recognizedOn: '2022-01-01' }],
-    })).idNumber;
-    retired = (await insertPerson(app.db, { birthDate: '1962-04-01', pensionStatus: 'RECEIVING', entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }] })).idNumber;
-    ruralOnly = (await insertPerson(app.db, { birthDate: '1990-04-01', entries: [{ category: 'RETURNED_POVERTY', county: '530103', recognizedOn: '2024-11-01' }] })).idNumber;
+    twoRosters = (
+      await insertPerson(app.db, {
+        birthDate: '1975-04-01',
+        pensionStatus: 'CONTRIBUTING',
+        entries: [
+          { category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' },
+          { category: 'RETURNED_POVERTY', county: '530125', recognizedOn: '2022-01-01' },
+        ],
+      })
+    ).idNumber;
+    retired = (
+      await insertPerson(app.db, {
+        birthDate: '1962-04-01',
+        pensionStatus: 'RECEIVING',
+        entries: [{ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01' }],
+      })
+    ).idNumber;
+    ruralOnly = (
+      await insertPerson(app.db, {
+        birthDate: '1990-04-01',
+        entries: [{ category: 'RETURNED_POVERTY', county: '530103', recognizedOn: '2024-11-01' }],
+      })
+    ).idNumber;
     for (let index = 0; index < 30; index++) {
-      await insertPerson(app.db, { birthDate: `19${70 + (index % 20)}-01-01`, pensionStatus: index % 2 === 0 ? 'CONTRIBUTING' : 'NOT_ENROLLED',
-        entries: [{ category: index % 3 === 0 ? 'TEKUN' : 'DIBAO', county: index % 2 === 0 ? '530102' : '530125', recognizedOn: '2021-01-01' }] });
+      await insertPerson(app.db, {
+        birthDate: `19${70 + (index % 20)}-01-01`,
+        pensionStatus: index % 2 === 0 ? 'CONTRIBUTING' : 'NOT_ENROLLED',
+        entries: [
+          { category: index % 3 === 0 ? 'TEKUN' : 'DIBAO', county: index % 2 === 0 ? '530102' : '530125', recognizedOn: '2021-01-01' },
+        ],
+      });
     }
   });
 
@@ -34,21 +55,36 @@ describe('eligibility over GraphQL', () => {
   });
 
   it('should explain an eligible person on two rosters in two counties with R2, R8, R9, R4, R1 and R5', async () => {
-    const result = await app.graphql<{ eligibility: Record<string, unknown> & { reasons: Array<{ rule: string; message: string }> } }>(ELIGIBILITY, { idNumber: twoRosters, year: 2024 }, app.token('HRSS'));
+    const result = await app.graphql<{ eligibility: Record<string, unknown> & { reasons: Array<{ rule: string; message: string }> } }>(
+      ELIGIBILITY,
+      { idNumber: twoRosters, year: 2024 },
+      app.token('HRSS'),
+    );
     expect(result.errors).toBeUndefined();
     // RETURNED_POVERTY in 宜良县 wins; its 2024 rule: 180.00 x 0.6 = 108.00 city, 72.00 county.
     expect(result.data!.eligibility).toMatchObject({
-      year: 2024, status: 'ELIGIBLE', countedCategory: 'RETURNED_POVERTY', fundingDepartment: 'RURAL_REVITALIZATION', amount: '180.00', cityShare: '108.00', countyShare: '72.00',
+      year: 2024,
+      status: 'ELIGIBLE',
+      countedCategory: 'RETURNED_POVERTY',
+      fundingDepartment: 'RURAL_REVITALIZATION',
+      amount: '180.00',
+      cityShare: '108.00',
+      countyShare: '72.00',
     });
     expect(result.data!.eligibility.reasons.map((reason) => reason.rule)).toEqual(['R2', 'R8', 'R9', 'R4', 'R1', 'R5']);
     expect(result.data!.eligibility.reasons[0]!.message).toBe('on the RETURNED_POVERTY (返贫致贫) roster in 宜良县 on 2024-10-31');
   });
 
   it('should say why a 62-year-old drawing a pension is not proxy-paid', async () => {
-    const result = await app.graphql<{ eligibility: { status: string; amount: string; reasons: Array<{ rule: string; message: string }> } }>(ELIGIBILITY, { idNumber: retired, year: 2024 }, app.token('HRSS'));
+    const result = await app.graphql<{
+      eligibility: { status: string; amount: string; reasons: Array<{ rule: string; message: string }> };
+    }>(ELIGIBILITY, { idNumber: retired, year: 2024 }, app.token('HRSS'));
     expect(result.data!.eligibility.status).toBe('INELIGIBLE');
     expect(result.data!.eligibility.amount).toBe('0.00');
-    expect(result.data!.eligibility.reasons).toContainEqual({ rule: 'R4', message: 'aged 62 in 2024: draws a pension, no longer contributes' });
+    expect(result.data!.eligibility.reasons).toContainEqual({
+      rule: 'R4',
+      message: 'aged 62 in 2024: draws a pension, no longer contributes',
+    });
   });
 
   it('should answer null for a person outside the viewer rows, so existence does not leak', async () => {
@@ -57,7 +93,11 @@ describe('eligibility over GraphQL', () => {
     expect(civil.data).toEqual({ eligibility: null });
     const unknown = await app.graphql(ELIGIBILITY, { idNumber: anIdNumber(), year: 2024 }, app.token('HRSS'));
     expect(unknown.data).toEqual({ eligibility: null });
-    const rural = await app.graphql<{ eligibility: { status: string; countedCategory: string } }>(ELIGIBILITY, { idNumber: ruralOnly, year: 2024 }, app.token('RURAL_REVITALIZATION'));
+    const rural = await app.graphql<{ eligibility: { status: string; countedCategory: string } }>(
+      ELIGIBILITY,
+      { idNumber: ruralOnly, year: 2024 },
+      app.token('RURAL_REVITALIZATION'),
+    );
     expect(rural.data!.eligibility).toMatchObject({ status: 'NEXT_YEAR', countedCategory: 'RETURNED_POVERTY' });
   });
 
@@ -65,24 +105,40 @@ describe('eligibility over GraphQL', () => {
     const result = await app.graphql(ELIGIBILITY, { idNumber: '530102198001011234', year: 1999 }, app.token('HRSS'));
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.extensions?.problems?.map((problem) => problem.field).sort()).toEqual(['idNumber', 'year']);
-    const nested = await app.graphql('{ persons(first: 1) { edges { node { eligibility(year: 2101) { status } } } } }', {}, app.token('HRSS'));
+    const nested = await app.graphql(
+      '{ persons(first: 1) { edges { node { eligibility(year: 2101) { status } } } } }',
+      {},
+      app.token('HRSS'),
+    );
     expect(nested.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(nested.errors?.[0]?.extensions?.problems?.[0]?.field).toBe('year');
   });
 
   it('should let TAX read status and amount but not the counted category', async () => {
     const allowed = await app.graphql<{ eligibility: { status: string; amount: string } }>(
-      'query E($id: String!) { eligibility(idNumber: $id, year: 2024) { status amount } }', { id: twoRosters }, app.token('TAX'));
+      'query E($id: String!) { eligibility(idNumber: $id, year: 2024) { status amount } }',
+      { id: twoRosters },
+      app.token('TAX'),
+    );
     expect(allowed.data!.eligibility).toEqual({ status: 'ELIGIBLE', amount: '180.00' });
-    const denied = await app.graphql('query E($id: String!) { eligibility(idNumber: $id, year: 2024) { countedCategory } }', { id: twoRosters }, app.token('TAX'));
+    const denied = await app.graphql(
+      'query E($id: String!) { eligibility(idNumber: $id, year: 2024) { countedCategory } }',
+      { id: twoRosters },
+      app.token('TAX'),
+    );
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('should decide a whole page of persons in a constant number of statements (no N+1)', async () => {
-    const query = 'query P($first: Int) { persons(first: $first) { edges { node { idNumber eligibility(year: 2024) { status amount countedCategory } } } } }';
+    const query =
+      'query P($first: Int) { persons(first: $first) { edges { node { idNumber eligibility(year: 2024) { status amount countedCategory } } } } }';
     const measure = async (first: number) => {
       const before = app.db.statementCount;
-      const result = await app.graphql<{ persons: { edges: Array<{ node: { eligibility: { status: string } } }> } }>(query, { first }, app.token('HRSS'));
+      const result = await app.graphql<{ persons: { edges: Array<{ node: { eligibility: { status: string } } }> } }>(
+        query,
+        { first },
+        app.token('HRSS'),
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data!.persons.edges).toHaveLength(first);
       return app.db.statementCount - before;
@@ -97,10 +153,14 @@ describe('eligibility over GraphQL', () => {
   it('should agree between Person.eligibility and Query.eligibility for the same person', async () => {
     const viaPerson = await app.graphql<{ person: { eligibility: unknown } }>(
       'query P($id: String!) { person(idNumber: $id) { eligibility(year: 2024) { status countedCategory amount cityShare countyShare reasons { rule message } } } }',
-      { id: twoRosters }, app.token('HRSS'));
+      { id: twoRosters },
+      app.token('HRSS'),
+    );
     const direct = await app.graphql<{ eligibility: unknown }>(
       'query E($id: String!) { eligibility(idNumber: $id, year: 2024) { status countedCategory amount cityShare countyShare reasons { rule message } } }',
-      { id: twoRosters }, app.token('HRSS'));
+      { id: twoRosters },
+      app.token('HRSS'),
+    );
     expect(viaPerson.data!.person.eligibility).toEqual(direct.data!.eligibility);
   });
 });

@@ -11,7 +11,8 @@ describe('recordEnrolment', () => {
   let inWuhua: { id: number; idNumber: string };
   let inYiliang: { id: number; idNumber: string };
 
-  const statusOf = async (id: number) => (await app.db.one<{ status: string }>(sql`select pension_status as status from person where id = ${id}`))!.status;
+  const statusOf = async (id: number) =>
+    (await app.db.one<{ status: string }>(sql`select pension_status as status from person where id = ${id}`))!.status;
 
   beforeAll(async () => {
     app = await startTestApp({ now: new Date('2024-06-15T04:00:00Z') });
@@ -24,39 +25,63 @@ describe('recordEnrolment', () => {
   });
 
   it('should set pension statuses and count the persons whose status changed', async () => {
-    const result = await app.graphql<{ recordEnrolment: number }>(ENROL, {
-      entries: [{ idNumber: inWuhua.idNumber, status: 'CONTRIBUTING' }, { idNumber: inYiliang.idNumber, status: 'RECEIVING' }],
-    }, app.token('HRSS'));
+    const result = await app.graphql<{ recordEnrolment: number }>(
+      ENROL,
+      {
+        entries: [
+          { idNumber: inWuhua.idNumber, status: 'CONTRIBUTING' },
+          { idNumber: inYiliang.idNumber, status: 'RECEIVING' },
+        ],
+      },
+      app.token('HRSS'),
+    );
     expect(result.errors).toBeUndefined();
     expect(result.data!.recordEnrolment).toBe(2);
     expect(await statusOf(inWuhua.id)).toBe('CONTRIBUTING');
     expect(await statusOf(inYiliang.id)).toBe('RECEIVING');
-    const again = await app.graphql<{ recordEnrolment: number }>(ENROL, { entries: [{ idNumber: inWuhua.idNumber, status: 'CONTRIBUTING' }] }, app.token('HRSS'));
+    const again = await app.graphql<{ recordEnrolment: number }>(
+      ENROL,
+      { entries: [{ idNumber: inWuhua.idNumber, status: 'CONTRIBUTING' }] },
+      app.token('HRSS'),
+    );
     expect(again.data!.recordEnrolment).toBe(0);
-    const audit = await app.db.one<{ details: Record<string, unknown> }>(sql`select details from audit_event where action = 'RECORD_ENROLMENT' order by id limit 1`);
+    const audit = await app.db.one<{ details: Record<string, unknown> }>(
+      sql`select details from audit_event where action = 'RECORD_ENROLMENT' order by id limit 1`,
+    );
     expect(audit!.details).toMatchObject({ entries: 2, updated: 2 });
   });
 
   it('should refuse persons outside a county-level user, unknown and duplicate ID numbers, and write nothing', async () => {
-    const result = await app.graphql(ENROL, {
-      entries: [
-        { idNumber: inWuhua.idNumber, status: 'SUSPENDED' },
-        { idNumber: inYiliang.idNumber, status: 'SUSPENDED' },
-        { idNumber: anIdNumber(), status: 'SUSPENDED' },
-        { idNumber: inWuhua.idNumber, status: 'TERMINATED' },
-        { idNumber: 'nonsense', status: 'SUSPENDED' },
-      ],
-    }, app.token('HRSS', '530102'));
-    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors![0]!.extensions!.problems!.map((problem) => `${problem.row}:${problem.field}`).sort()).toEqual(
-      ['2:idNumber', '3:idNumber', '4:idNumber', '5:idNumber'],
+    const result = await app.graphql(
+      ENROL,
+      {
+        entries: [
+          { idNumber: inWuhua.idNumber, status: 'SUSPENDED' },
+          { idNumber: inYiliang.idNumber, status: 'SUSPENDED' },
+          { idNumber: anIdNumber(), status: 'SUSPENDED' },
+          { idNumber: inWuhua.idNumber, status: 'TERMINATED' },
+          { idNumber: 'nonsense', status: 'SUSPENDED' },
+        ],
+      },
+      app.token('HRSS', '530102'),
     );
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors![0]!.extensions!.problems!.map((problem) => `${problem.row}:${problem.field}`).sort()).toEqual([
+      '2:idNumber',
+      '3:idNumber',
+      '4:idNumber',
+      '5:idNumber',
+    ]);
     expect(await statusOf(inWuhua.id)).toBe('CONTRIBUTING');
     expect(await statusOf(inYiliang.id)).toBe('RECEIVING');
   });
 
   it('should let a county-level HRSS user update persons of its county', async () => {
-    const result = await app.graphql<{ recordEnrolment: number }>(ENROL, { entries: [{ idNumber: inYiliang.idNumber, status: 'SUSPENDED' }] }, app.token('HRSS', '530125'));
+    const result = await app.graphql<{ recordEnrolment: number }>(
+      ENROL,
+      { entries: [{ idNumber: inYiliang.idNumber, status: 'SUSPENDED' }] },
+      app.token('HRSS', '530125'),
+    );
     expect(result.data!.recordEnrolment).toBe(1);
     expect(await statusOf(inYiliang.id)).toBe('SUSPENDED');
   });
@@ -77,7 +102,9 @@ describe('recordProxyPayments and Person.payments', () => {
   let elsewhere: { id: number; idNumber: string };
 
   const paymentsOf = (id: number) =>
-    app.db.rows(sql`select year, amount::text as amount, paid_on as "paidOn", funder, recorded_by as "recordedBy" from proxy_payment where person_id = ${id} order by year, funder`);
+    app.db.rows(
+      sql`select year, amount::text as amount, paid_on as "paidOn", funder, recorded_by as "recordedBy" from proxy_payment where person_id = ${id} order by year, funder`,
+    );
   const countPayments = async () => (await app.db.one<{ count: number }>(sql`select count(*)::int as count from proxy_payment`))!.count;
 
   beforeAll(async () => {
@@ -100,7 +127,9 @@ describe('recordProxyPayments and Person.payments', () => {
     const booked = await app.graphql<{ recordProxyPayments: number }>(PAY, { year: 2024, payments }, hrss);
     expect(booked.errors).toBeUndefined();
     expect(booked.data!.recordProxyPayments).toBe(2);
-    expect(await paymentsOf(first.id)).toEqual([{ year: 2024, amount: '100.00', paidOn: '2024-03-01', funder: 'GOVERNMENT', recordedBy: 'agency' }]);
+    expect(await paymentsOf(first.id)).toEqual([
+      { year: 2024, amount: '100.00', paidOn: '2024-03-01', funder: 'GOVERNMENT', recordedBy: 'agency' },
+    ]);
 
     const again = await app.graphql<{ recordProxyPayments: number }>(PAY, { year: 2024, payments }, hrss);
     expect(again.errors).toBeUndefined();
@@ -108,26 +137,34 @@ describe('recordProxyPayments and Person.payments', () => {
     expect(await countPayments()).toBe(2);
 
     // a third-party funder (R6) is a separate booking; another year too
-    const more = await app.graphql<{ recordProxyPayments: number }>(PAY, {
-      year: 2024,
-      payments: [{ idNumber: first.idNumber, amount: '50.50', paidOn: '2024-04-01', funder: '昆明慈善总会' }],
-    }, app.token('TAX'));
+    const more = await app.graphql<{ recordProxyPayments: number }>(
+      PAY,
+      {
+        year: 2024,
+        payments: [{ idNumber: first.idNumber, amount: '50.50', paidOn: '2024-04-01', funder: '昆明慈善总会' }],
+      },
+      app.token('TAX'),
+    );
     expect(more.data!.recordProxyPayments).toBe(1);
     expect(await paymentsOf(first.id)).toHaveLength(2);
   });
 
   it('should report every problem at once and book nothing', async () => {
     const before = await countPayments();
-    const result = await app.graphql(PAY, {
-      year: 1999,
-      payments: [
-        { idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' },
-        { idNumber: anIdNumber(), amount: '100.00', paidOn: '2024-05-01' },
-        { idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' },
-        { idNumber: second.idNumber, amount: '-5', paidOn: '2024-05-01' },
-        { idNumber: '123', amount: '0', paidOn: '2024-05-01', funder: ' ' },
-      ],
-    }, app.token('HRSS'));
+    const result = await app.graphql(
+      PAY,
+      {
+        year: 1999,
+        payments: [
+          { idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' },
+          { idNumber: anIdNumber(), amount: '100.00', paidOn: '2024-05-01' },
+          { idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' },
+          { idNumber: second.idNumber, amount: '-5', paidOn: '2024-05-01' },
+          { idNumber: '123', amount: '0', paidOn: '2024-05-01', funder: ' ' },
+        ],
+      },
+      app.token('HRSS'),
+    );
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.errors![0]!.extensions!.problems!.map((problem) => `${problem.row ?? '-'}:${problem.field}`).sort()).toEqual(
       ['-:year', '2:idNumber', '3:idNumber', '4:amount', '5:amount', '5:funder', '5:idNumber'].sort(),
@@ -137,16 +174,28 @@ describe('recordProxyPayments and Person.payments', () => {
 
   it('should refuse a different amount for a payment already booked, and persons outside a county user', async () => {
     const before = await countPayments();
-    const changed = await app.graphql(PAY, {
-      year: 2024,
-      payments: [
-        { idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' },
-        { idNumber: first.idNumber, amount: '120.00', paidOn: '2024-03-01' },
-      ],
-    }, app.token('HRSS'));
-    expect(changed.errors?.[0]?.extensions?.problems).toEqual([{ row: 2, field: 'amount', message: expect.stringMatching(/already booked.*100\.00.*2024-03-01/) }]);
-    const outside = await app.graphql(PAY, { year: 2024, payments: [{ idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' }] }, app.token('HRSS', '530102'));
-    expect(outside.errors?.[0]?.extensions?.problems).toEqual([{ row: 1, field: 'idNumber', message: expect.stringContaining('no person') }]);
+    const changed = await app.graphql(
+      PAY,
+      {
+        year: 2024,
+        payments: [
+          { idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' },
+          { idNumber: first.idNumber, amount: '120.00', paidOn: '2024-03-01' },
+        ],
+      },
+      app.token('HRSS'),
+    );
+    expect(changed.errors?.[0]?.extensions?.problems).toEqual([
+      { row: 2, field: 'amount', message: expect.stringMatching(/already booked.*100\.00.*2024-03-01/) },
+    ]);
+    const outside = await app.graphql(
+      PAY,
+      { year: 2024, payments: [{ idNumber: elsewhere.idNumber, amount: '100.00', paidOn: '2024-05-01' }] },
+      app.token('HRSS', '530102'),
+    );
+    expect(outside.errors?.[0]?.extensions?.problems).toEqual([
+      { row: 1, field: 'idNumber', message: expect.stringContaining('no person') },
+    ]);
     expect(await countPayments()).toBe(before);
     const forbidden = await app.graphql(PAY, { year: 2024, payments: [] }, app.token('CIVIL_AFFAIRS'));
     expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -154,23 +203,39 @@ describe('recordProxyPayments and Person.payments', () => {
 
   it('should show payments to HRSS and TAX, loading them for a whole page in one statement', async () => {
     for (let index = 0; index < 10; index++) {
-      await insertPerson(app.db, { entries: [{ category: 'TEKUN', county: '530111' }], payments: [{ year: 2023, paidOn: '2023-06-01' }, { year: 2024, amount: '80.00', paidOn: '2024-06-01' }] });
+      await insertPerson(app.db, {
+        entries: [{ category: 'TEKUN', county: '530111' }],
+        payments: [
+          { year: 2023, paidOn: '2023-06-01' },
+          { year: 2024, amount: '80.00', paidOn: '2024-06-01' },
+        ],
+      });
     }
     const query = `{ persons(first: 20) { edges { node { idNumber payments { year amount paidOn funder } } } } }`;
     const before = app.db.statementCount;
-    const result = await app.graphql<{ persons: { edges: Array<{ node: { idNumber: string; payments: unknown[] } }> } }>(query, {}, app.token('HRSS'));
+    const result = await app.graphql<{ persons: { edges: Array<{ node: { idNumber: string; payments: unknown[] } }> } }>(
+      query,
+      {},
+      app.token('HRSS'),
+    );
     expect(result.errors).toBeUndefined();
     // the page, and one batch of payments for all 13 persons
     expect(app.db.statementCount - before).toBe(2);
     const nodes = result.data!.persons.edges.map((edge) => edge.node);
     expect(nodes).toHaveLength(13);
-    expect(nodes.find((node) => node.idNumber === first.idNumber)!.payments).toEqual([
-      { year: 2024, amount: '100.00', paidOn: '2024-03-01', funder: 'GOVERNMENT' },
-      { year: 2024, amount: '50.50', paidOn: '2024-04-01', funder: '昆明慈善总会' },
-    ].sort((left, right) => left.paidOn.localeCompare(right.paidOn)));
+    expect(nodes.find((node) => node.idNumber === first.idNumber)!.payments).toEqual(
+      [
+        { year: 2024, amount: '100.00', paidOn: '2024-03-01', funder: 'GOVERNMENT' },
+        { year: 2024, amount: '50.50', paidOn: '2024-04-01', funder: '昆明慈善总会' },
+      ].sort((left, right) => left.paidOn.localeCompare(right.paidOn)),
+    );
     expect(nodes.filter((node) => node.payments.length === 2)).toHaveLength(11);
 
-    const tax = await app.graphql<{ person: { payments: unknown[] } }>(`{ person(idNumber: "${second.idNumber}") { payments { year amount } } }`, {}, app.token('TAX'));
+    const tax = await app.graphql<{ person: { payments: unknown[] } }>(
+      `{ person(idNumber: "${second.idNumber}") { payments { year amount } } }`,
+      {},
+      app.token('TAX'),
+    );
     expect(tax.data!.person.payments).toEqual([{ year: 2024, amount: '100.00' }]);
     const civil = await app.graphql(`{ person(idNumber: "${first.idNumber}") { payments { year } } }`, {}, app.token('CIVIL_AFFAIRS'));
     expect(civil.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

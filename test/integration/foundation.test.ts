@@ -35,7 +35,10 @@ describe('foundation: server, authentication and the persons slice', () => {
         ],
       })
     ).idNumber;
-    await insertPerson(app.db, { name: '李四', entries: [{ category: 'TEKUN', county: '530181', recognizedOn: '2019-01-01', exitedOn: '2023-05-01' }] });
+    await insertPerson(app.db, {
+      name: '李四',
+      entries: [{ category: 'TEKUN', county: '530181', recognizedOn: '2019-01-01', exitedOn: '2023-05-01' }],
+    });
     for (let index = 0; index < 23; index++) {
       await insertPerson(app.db, { name: `王${index}`, entries: [{ category: 'DIBAO', county: index % 2 === 0 ? '530103' : '530111' }] });
     }
@@ -89,7 +92,9 @@ describe('foundation: server, authentication and the persons slice', () => {
 
   it('should list persons with their roster entries and county for HRSS at city level', async () => {
     const result = await app.graphql<{ persons: { totalCount: number; edges: Array<{ node: Record<string, unknown> }> } }>(
-      PERSONS, { first: 2 }, hrss,
+      PERSONS,
+      { first: 2 },
+      hrss,
     );
     expect(result.errors).toBeUndefined();
     expect(result.data!.persons.totalCount).toBe(25);
@@ -114,8 +119,13 @@ describe('foundation: server, authentication and the persons slice', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const result: Awaited<ReturnType<typeof app.graphql<{ persons: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { idNumber: string } }> } }>>> =
-        await app.graphql(PERSONS, { first: 10, after }, hrss);
+      const result: Awaited<
+        ReturnType<
+          typeof app.graphql<{
+            persons: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ node: { idNumber: string } }> };
+          }>
+        >
+      > = await app.graphql(PERSONS, { first: 10, after }, hrss);
       const connection = result.data!.persons;
       seen.push(...connection.edges.map((edge) => edge.node.idNumber));
       if (!connection.pageInfo.hasNextPage) break;
@@ -166,7 +176,11 @@ describe('foundation: server, authentication and the persons slice', () => {
   it('should answer an unknown county and a bad page size with BAD_USER_INPUT listing every problem', async () => {
     const result = await app.graphql(PERSONS, { filter: { county: '999999', disabilityLevels: [7] }, first: 100000 }, hrss);
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.extensions?.problems?.map((problem) => problem.field).sort()).toEqual(['filter.county', 'filter.disabilityLevels', 'first']);
+    expect(result.errors?.[0]?.extensions?.problems?.map((problem) => problem.field).sort()).toEqual([
+      'filter.county',
+      'filter.disabilityLevels',
+      'first',
+    ]);
   });
 });
 

@@ -24,11 +24,16 @@ describe('POST /enrolments/import and /payments/import', () => {
     if (token) request = request.set('authorization', `Bearer ${token}`);
     return request.attach('file', file, filename);
   };
-  const statusOf = async (id: number) => (await app.db.one<{ status: string }>(sql`select pension_status as status from person where id = ${id}`))!.status;
+  const statusOf = async (id: number) =>
+    (await app.db.one<{ status: string }>(sql`select pension_status as status from person where id = ${id}`))!.status;
   const paymentCount = async () => (await app.db.one<{ count: number }>(sql`select count(*)::int as count from proxy_payment`))!.count;
 
   it('should set statuses from a GBK file and change nothing when the file is sent again', async () => {
-    const file = gbkCsv([['身份证号', '参保状态'], [wuhua.idNumber, '参保缴费'], [yiliang.idNumber, 'RECEIVING']]);
+    const file = gbkCsv([
+      ['身份证号', '参保状态'],
+      [wuhua.idNumber, '参保缴费'],
+      [yiliang.idNumber, 'RECEIVING'],
+    ]);
     const first = await send('/enrolments/import', file, app.token('HRSS'));
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ rows: 2, updated: 2, unchanged: 0, problems: [] });
@@ -46,7 +51,12 @@ describe('POST /enrolments/import and /payments/import', () => {
   });
 
   it('should name spreadsheet rows and write nothing when a person is unknown or outside the county', async () => {
-    const file = utf8Csv([['status', 'idNumber'], ['SUSPENDED', wuhua.idNumber], ['SUSPENDED', anIdNumber()], ['SUSPENDED', yiliang.idNumber]]);
+    const file = utf8Csv([
+      ['status', 'idNumber'],
+      ['SUSPENDED', wuhua.idNumber],
+      ['SUSPENDED', anIdNumber()],
+      ['SUSPENDED', yiliang.idNumber],
+    ]);
     const response = await send('/enrolments/import', file, app.token('HRSS', '530102'));
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('BAD_USER_INPUT');
@@ -70,7 +80,14 @@ describe('POST /enrolments/import and /payments/import', () => {
     const again = await send('/payments/import', file, app.token('HRSS'), 'payments.xlsx');
     expect(again.body).toEqual({ rows: 2, year: 2024, recorded: 0, unchanged: 2, problems: [] });
     // TAX may import payments for the persons it may see (those eligible this year, or already paid).
-    const byTax = await send('/payments/import', utf8Csv([['身份证号', '年度', '金额', '缴费日期'], [wuhua.idNumber, '2024', '100', '2024-05-20']]), app.token('TAX'));
+    const byTax = await send(
+      '/payments/import',
+      utf8Csv([
+        ['身份证号', '年度', '金额', '缴费日期'],
+        [wuhua.idNumber, '2024', '100', '2024-05-20'],
+      ]),
+      app.token('TAX'),
+    );
     expect(byTax.body).toEqual({ rows: 1, year: 2024, recorded: 0, unchanged: 1, problems: [] });
     expect(await paymentCount()).toBe(before + 2);
   });
@@ -88,7 +105,11 @@ describe('POST /enrolments/import and /payments/import', () => {
       [3, 'amount'],
       [3, 'paidOn'],
     ]);
-    const twoYears = utf8Csv([['身份证号', '年度', '金额', '缴费日期'], [wuhua.idNumber, '2023', '100', '2023-05-01'], [yiliang.idNumber, '2022', '100', '2022-05-01']]);
+    const twoYears = utf8Csv([
+      ['身份证号', '年度', '金额', '缴费日期'],
+      [wuhua.idNumber, '2023', '100', '2023-05-01'],
+      [yiliang.idNumber, '2022', '100', '2022-05-01'],
+    ]);
     const mixed = await send('/payments/import', twoYears, app.token('HRSS'));
     expect(mixed.status).toBe(400);
     expect(mixed.body.problems).toEqual([{ row: 3, field: 'year', message: expect.stringContaining('one year') }]);
@@ -96,10 +117,16 @@ describe('POST /enrolments/import and /payments/import', () => {
   });
 
   it('should refuse departments that may not call the mirrored mutations', async () => {
-    const enrolment = utf8Csv([['身份证号', '参保状态'], [wuhua.idNumber, 'CONTRIBUTING']]);
+    const enrolment = utf8Csv([
+      ['身份证号', '参保状态'],
+      [wuhua.idNumber, 'CONTRIBUTING'],
+    ]);
     expect((await send('/enrolments/import', enrolment, app.token('TAX'))).status).toBe(403);
     expect((await send('/enrolments/import', enrolment, app.token('CIVIL_AFFAIRS'))).status).toBe(403);
-    const payments = utf8Csv([['身份证号', '年度', '金额', '缴费日期'], [wuhua.idNumber, '2024', '100', '2024-05-01']]);
+    const payments = utf8Csv([
+      ['身份证号', '年度', '金额', '缴费日期'],
+      [wuhua.idNumber, '2024', '100', '2024-05-01'],
+    ]);
     expect((await send('/payments/import', payments, app.token('FINANCE'))).status).toBe(403);
     expect((await send('/payments/import', payments, null)).status).toBe(401);
   });

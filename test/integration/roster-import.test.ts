@@ -70,7 +70,10 @@ describe('POST /rosters/import', () => {
     const gbk = await send(gbkCsv([HEADER, [first, '王五', '', '2024年01月05日'], [second, '赵六', '', '2024-01-06']]), fields);
     expect(gbk.body).toMatchObject({ added: 2, exited: 0, unchanged: 0 });
 
-    const bom = await send(utf8Csv([HEADER, [first, '王五', '', '2024-01-05'], [third, '钱七', '', '2024-02-01']], { bom: true }), { ...fields, asOf: '2024-04-30' });
+    const bom = await send(utf8Csv([HEADER, [first, '王五', '', '2024-01-05'], [third, '钱七', '', '2024-02-01']], { bom: true }), {
+      ...fields,
+      asOf: '2024-04-30',
+    });
     expect(bom.body).toMatchObject({ added: 1, exited: 1, unchanged: 1 });
 
     const workbook = await xlsxFile([
@@ -88,7 +91,13 @@ describe('POST /rosters/import', () => {
     const before = await tableCounts();
     const good = anIdNumber();
     const response = await send(
-      utf8Csv([HEADER, [good, '好人', '', '2024-01-05'], ['5.30102E+17', '甲', '', '2024-01-05'], [good, '好人', '', '2024-01-05'], [anIdNumber(), '', '7', '2024-05-01']]),
+      utf8Csv([
+        HEADER,
+        [good, '好人', '', '2024-01-05'],
+        ['5.30102E+17', '甲', '', '2024-01-05'],
+        [good, '好人', '', '2024-01-05'],
+        [anIdNumber(), '', '7', '2024-05-01'],
+      ]),
       { category: 'DIBAO', county: '530112', asOf: '2024-03-31' },
     );
     expect(response.status).toBe(400);
@@ -104,7 +113,11 @@ describe('POST /rosters/import', () => {
     expect(body.problems[0]!.message).toContain('as text');
     expect(body.problems[1]!.message).toContain('rows 2 and 4');
     // The shared roster rule (recognised after the list date) is checked too, on the fourth data row.
-    const later = await send(utf8Csv([HEADER, [anIdNumber(), '甲', '', '2024-05-01']]), { category: 'DIBAO', county: '530112', asOf: '2024-03-31' });
+    const later = await send(utf8Csv([HEADER, [anIdNumber(), '甲', '', '2024-05-01']]), {
+      category: 'DIBAO',
+      county: '530112',
+      asOf: '2024-03-31',
+    });
     expect(later.body.problems).toEqual([{ row: 2, field: 'recognizedOn', message: expect.stringContaining('after the list date') }]);
     expect(await tableCounts()).toEqual(before);
   });
@@ -119,7 +132,13 @@ describe('POST /rosters/import', () => {
   });
 
   it('should report a missing column and bad form fields when the request is wrong', async () => {
-    const noName = await send(utf8Csv([['身份证号', '认定日期'], [anIdNumber(), '2024-01-05']]), { category: 'DIBAO', county: '530112', asOf: '2024-03-31' });
+    const noName = await send(
+      utf8Csv([
+        ['身份证号', '认定日期'],
+        [anIdNumber(), '2024-01-05'],
+      ]),
+      { category: 'DIBAO', county: '530112', asOf: '2024-03-31' },
+    );
     expect(noName.status).toBe(400);
     expect(noName.body.problems).toEqual([{ row: 1, field: 'name', message: expect.stringContaining('姓名') }]);
 
@@ -139,7 +158,9 @@ describe('POST /rosters/import', () => {
     });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ added: 2, exited: 0, unchanged: 0, dryRun: true, problems: [] });
-    expect(response.body.conflicts).toEqual([{ idNumber: both.idNumber, otherCategory: 'RETURNED_POVERTY', otherCounty: '530113', countedCategory: 'RETURNED_POVERTY' }]);
+    expect(response.body.conflicts).toEqual([
+      { idNumber: both.idNumber, otherCategory: 'RETURNED_POVERTY', otherCounty: '530113', countedCategory: 'RETURNED_POVERTY' },
+    ]);
     expect(await tableCounts()).toEqual(before);
     // The conflict names a person on another department's roster: recorded as a personal-data read.
     await app.server.audit.flush();

@@ -50,14 +50,24 @@ describe('row rules inside SQL (DESIGN.md §4)', () => {
     app = await startTestApp({ now: TODAY });
     const add = async (key: Key, spec: Parameters<typeof insertPerson>[1]) => people.set(key, await insertPerson(app.db, spec));
     await add('A', { pensionStatus: 'CONTRIBUTING', entries: [{ category: 'DIBAO', county: '530102' }] });
-    await add('B', { pensionStatus: 'RECEIVING', entries: [{ category: 'TEKUN', county: '530181', recognizedOn: '2019-01-01', exitedOn: '2023-05-01' }] });
+    await add('B', {
+      pensionStatus: 'RECEIVING',
+      entries: [{ category: 'TEKUN', county: '530181', recognizedOn: '2019-01-01', exitedOn: '2023-05-01' }],
+    });
     await add('C', { entries: [{ category: 'RETURNED_POVERTY', county: '530102' }] });
-    await add('D', { disabilityLevel: 4, pensionStatus: 'EMPLOYEE_PENSION', entries: [{ category: 'RETURNED_POVERTY', county: '530103' }] });
+    await add('D', {
+      disabilityLevel: 4,
+      pensionStatus: 'EMPLOYEE_PENSION',
+      entries: [{ category: 'RETURNED_POVERTY', county: '530103' }],
+    });
     await add('E', {
       birthDate: '1950-03-01',
       disabilityLevel: 3,
       pensionStatus: 'CONTRIBUTING',
-      entries: [{ category: 'DIBAO', county: '530103' }, { category: 'RETURNED_POVERTY', county: '530102' }],
+      entries: [
+        { category: 'DIBAO', county: '530103' },
+        { category: 'RETURNED_POVERTY', county: '530102' },
+      ],
       payments: [{ year: 2023, paidOn: '2023-04-01' }],
     });
     await add('G', { disabilityLevel: 3 });
@@ -76,23 +86,35 @@ describe('row rules inside SQL (DESIGN.md §4)', () => {
       const viewer = viewerOf(scope);
       const token = app.token(viewer.department, viewer.county);
       const mayReadEntries = ['HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'].includes(viewer.department);
-      const list = await app.graphql<{ persons: { totalCount: number; edges: Array<{ node: { idNumber: string; rosterEntries?: Array<{ category: string; county: string }> } }> } }>(
-        mayReadEntries ? PERSONS : PERSONS_TAX, {}, token,
-      );
+      const list = await app.graphql<{
+        persons: {
+          totalCount: number;
+          edges: Array<{ node: { idNumber: string; rosterEntries?: Array<{ category: string; county: string }> } }>;
+        };
+      }>(mayReadEntries ? PERSONS : PERSONS_TAX, {}, token);
       expect(list.errors).toBeUndefined();
       const seen = list.data!.persons.edges.map((edge) => keyOf(edge.node.idNumber));
       expect(seen.sort()).toEqual([...expected].sort());
       expect(list.data!.persons.totalCount).toBe(expected.length);
 
       for (const [key, person] of people) {
-        const one = await app.graphql<{ person: { idNumber: string } | null }>('query One($id: String!) { person(idNumber: $id) { idNumber } }', { id: person.idNumber }, token);
+        const one = await app.graphql<{ person: { idNumber: string } | null }>(
+          'query One($id: String!) { person(idNumber: $id) { idNumber } }',
+          { id: person.idNumber },
+          token,
+        );
         expect(one.errors, `${scope} ${key}`).toBeUndefined();
         expect(one.data!.person?.idNumber ?? null, `${scope} person(${key})`).toBe(expected.includes(key) ? person.idNumber : null);
       }
 
       if (mayReadEntries) {
         // Nested entries: only the viewer's categories, and at county level only its county.
-        const categories = viewer.department === 'CIVIL_AFFAIRS' ? ['DIBAO', 'TEKUN'] : viewer.department === 'RURAL_REVITALIZATION' ? ['RETURNED_POVERTY'] : ['DIBAO', 'TEKUN', 'RETURNED_POVERTY'];
+        const categories =
+          viewer.department === 'CIVIL_AFFAIRS'
+            ? ['DIBAO', 'TEKUN']
+            : viewer.department === 'RURAL_REVITALIZATION'
+              ? ['RETURNED_POVERTY']
+              : ['DIBAO', 'TEKUN', 'RETURNED_POVERTY'];
         for (const edge of list.data!.persons.edges) {
           // Everyone but city-level HRSS sees a person only through one of its own visible entries.
           if (viewer.department !== 'HRSS' || viewer.county !== null) {
@@ -110,7 +132,7 @@ describe('row rules inside SQL (DESIGN.md §4)', () => {
   it('should show E, on two departments rosters in two counties, only the entries of the viewer', async () => {
     const query = `{ person(idNumber: "${people.get('E')!.idNumber}") { rosterEntries { category county } } }`;
     const entries = async (department: Department, county: string | null = null) =>
-      ((await app.graphql<{ person: { rosterEntries: unknown[] } }>(query, {}, app.token(department, county))).data!.person.rosterEntries);
+      (await app.graphql<{ person: { rosterEntries: unknown[] } }>(query, {}, app.token(department, county))).data!.person.rosterEntries;
     expect(await entries('CIVIL_AFFAIRS')).toEqual([{ category: 'DIBAO', county: '530103' }]);
     expect(await entries('RURAL_REVITALIZATION')).toEqual([{ category: 'RETURNED_POVERTY', county: '530102' }]);
     expect(await entries('HRSS', '530102')).toEqual([{ category: 'RETURNED_POVERTY', county: '530102' }]);
@@ -119,7 +141,13 @@ describe('row rules inside SQL (DESIGN.md §4)', () => {
 
   it('should not let a filter widen the rows: another county or another department category gives nothing', async () => {
     const count = async (filter: Record<string, unknown>, department: Department, county: string | null) =>
-      (await app.graphql<{ persons: { totalCount: number } }>('query Q($filter: PersonFilter) { persons(filter: $filter) { totalCount } }', { filter }, app.token(department, county))).data!.persons.totalCount;
+      (
+        await app.graphql<{ persons: { totalCount: number } }>(
+          'query Q($filter: PersonFilter) { persons(filter: $filter) { totalCount } }',
+          { filter },
+          app.token(department, county),
+        )
+      ).data!.persons.totalCount;
     expect(await count({ county: '530103' }, 'CIVIL_AFFAIRS', '530102')).toBe(0);
     expect(await count({ category: 'RETURNED_POVERTY' }, 'CIVIL_AFFAIRS', null)).toBe(0);
     // E's DIBAO entry is in 530103: the RETURNED_POVERTY entry in 530102 does not make it a 530102 DIBAO person.
@@ -129,12 +157,20 @@ describe('row rules inside SQL (DESIGN.md §4)', () => {
 
   it('should refuse filters the department may not use (INPUT_PERMISSIONS) with FORBIDDEN', async () => {
     const query = 'query Q($filter: PersonFilter) { persons(filter: $filter) { totalCount } }';
-    for (const [department, filter] of [['TAX', { category: 'DIBAO' }], ['TAX', { disabilityLevels: [3] }], ['DISABLED_FEDERATION', { category: 'DIBAO' }]] as const) {
+    for (const [department, filter] of [
+      ['TAX', { category: 'DIBAO' }],
+      ['TAX', { disabilityLevels: [3] }],
+      ['DISABLED_FEDERATION', { category: 'DIBAO' }],
+    ] as const) {
       const result = await app.graphql(query, { filter }, app.token(department));
       expect(result.errors?.[0]?.extensions?.code, `${department} ${JSON.stringify(filter)}`).toBe('FORBIDDEN');
       expect(result.data ?? null).toBeNull();
     }
-    const allowed = await app.graphql<{ persons: { totalCount: number } }>(query, { filter: { disabilityLevels: [3, 4] } }, app.token('DISABLED_FEDERATION'));
+    const allowed = await app.graphql<{ persons: { totalCount: number } }>(
+      query,
+      { filter: { disabilityLevels: [3, 4] } },
+      app.token('DISABLED_FEDERATION'),
+    );
     expect(allowed.data!.persons.totalCount).toBe(3);
   });
 
@@ -145,6 +181,11 @@ describe('row rules inside SQL (DESIGN.md §4)', () => {
     const finance: Viewer = { subject: 'f', department: 'FINANCE', county: null };
     expect(await queries.count(finance, {}, 2024)).toBe(0);
     expect(await queries.findVisible(finance, people.get('A')!.idNumber, 2024)).toBeNull();
-    expect(await queries.visibleEntries(finance, [...people.values()].map((person) => person.id))).toEqual([]);
+    expect(
+      await queries.visibleEntries(
+        finance,
+        [...people.values()].map((person) => person.id),
+      ),
+    ).toEqual([]);
   });
 });

@@ -30,9 +30,13 @@ describe('committed artefacts', () => {
     expect(views.length).toBeGreaterThanOrEqual(5);
     for (const view of views) {
       expect(existsSync(viewFile(view.slug)), `${viewFile(view.slug)} is missing`).toBe(true);
-      expect(readFileSync(viewFile(view.slug), 'utf8'), `${view.slug} view drifted`).toBe(printSdl(view.schema, viewTitle(view.department, view.slug)));
+      expect(readFileSync(viewFile(view.slug), 'utf8'), `${view.slug} view drifted`).toBe(
+        printSdl(view.schema, viewTitle(view.department, view.slug)),
+      );
     }
-    const committed = readdirSync(VIEWS_DIRECTORY).filter((name) => name.endsWith('.graphql')).sort();
+    const committed = readdirSync(VIEWS_DIRECTORY)
+      .filter((name) => name.endsWith('.graphql'))
+      .sort();
     expect(committed).toEqual(views.map((view) => `${view.slug}.graphql`).sort());
   });
 

@@ -12,7 +12,6 @@ import { freePort } from '../../src/app/free-port';
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-
 async function waitForReady(port: number, child: ChildProcess, timeoutMs: number): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
@@ -39,14 +38,24 @@ async function startAndStop(dataDir: string): Promise<{ readyAfterMs: number; cl
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true,
-    env: { ...process.env, PORT: String(port), PA_DATA_DIR: dataDir, PA_EMBEDDED_PG_PORT: String(await freePort()), DATABASE_URL: '', NODE_ENV: 'development', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PA_DATA_DIR: dataDir,
+      PA_EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: '',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const readyAfterMs = await waitForReady(port, child, 60_000);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   process.kill(-child.pid!, 'SIGINT');
   const { code, signal } = await exited;
   // 'close' waits for the server's output to end too. npm itself reports the SIGINT it was sent (signal, or 130);

@@ -20,8 +20,20 @@ const DISPATCH = `query Dispatch($month: String!) {
   }
 }`;
 
-interface Tally { persons: number; eligible: number; enrolled: number; proxyPaid: number; proxyPaidAmount: string; completionRate: number | null }
-interface Report { month: string; reportDate: string; rows: Array<{ county: string; dibao: Tally; all: Tally }>; total: { all: Tally } }
+interface Tally {
+  persons: number;
+  eligible: number;
+  enrolled: number;
+  proxyPaid: number;
+  proxyPaidAmount: string;
+  completionRate: number | null;
+}
+interface Report {
+  month: string;
+  reportDate: string;
+  rows: Array<{ county: string; dibao: Tally; all: Tally }>;
+  total: { all: Tally };
+}
 
 const WUHUA = '530102';
 
@@ -45,7 +57,12 @@ describe('dispatch reports when pension statuses change later', () => {
     const dibao = [{ category: 'DIBAO' as const, county: WUHUA, recognizedOn: '2020-01-01' }];
     // A: not enrolled (TO_ENROL: eligible, not enrolled). B: contributing, paid 1 June. C: contributing, unpaid.
     ids.A = await insertPerson(app.db, { birthDate: '1980-01-01', pensionStatus: 'NOT_ENROLLED', entries: dibao });
-    ids.B = await insertPerson(app.db, { birthDate: '1981-01-01', pensionStatus: 'CONTRIBUTING', entries: dibao, payments: [{ year: 2024, paidOn: '2024-06-01' }] });
+    ids.B = await insertPerson(app.db, {
+      birthDate: '1981-01-01',
+      pensionStatus: 'CONTRIBUTING',
+      entries: dibao,
+      payments: [{ year: 2024, paidOn: '2024-06-01' }],
+    });
     ids.C = await insertPerson(app.db, { birthDate: '1982-01-01', pensionStatus: 'CONTRIBUTING', entries: dibao });
   });
 
@@ -55,7 +72,14 @@ describe('dispatch reports when pension statuses change later', () => {
 
   it('should keep the June figures and show the changes from the month they take effect when statuses are recorded later', async () => {
     const juneBefore = await report('2024-06');
-    expect(wuhuaDibao(juneBefore)).toEqual({ persons: 3, eligible: 3, enrolled: 2, proxyPaid: 1, proxyPaidAmount: '100.00', completionRate: 1 / 3 });
+    expect(wuhuaDibao(juneBefore)).toEqual({
+      persons: 3,
+      eligible: 3,
+      enrolled: 2,
+      proxyPaid: 1,
+      proxyPaidAmount: '100.00',
+      completionRate: 1 / 3,
+    });
 
     // 20 July: A enrols, B starts receiving (no longer eligible), C terminates.
     now = new Date('2024-07-20T04:00:00Z');
@@ -77,9 +101,22 @@ describe('dispatch reports when pension statuses change later', () => {
     expect(wuhuaDibao(await report('2024-07'))).toEqual(wuhuaDibao(juneBefore));
     // August (report date 15 August): A suspended (enrolled), B receiving and C terminated (ineligible);
     // B's June payment no longer counts because B is not eligible.
-    expect(wuhuaDibao(await report('2024-08'))).toEqual({ persons: 3, eligible: 1, enrolled: 1, proxyPaid: 0, proxyPaidAmount: '0.00', completionRate: 0 });
+    expect(wuhuaDibao(await report('2024-08'))).toEqual({
+      persons: 3,
+      eligible: 1,
+      enrolled: 1,
+      proxyPaid: 0,
+      proxyPaidAmount: '0.00',
+      completionRate: 0,
+    });
 
-    const history = await app.db.rows<{ personId: number; previousStatus: string; status: string; changedOn: string; recordedBy: string }>(sql`
+    const history = await app.db.rows<{
+      personId: number;
+      previousStatus: string;
+      status: string;
+      changedOn: string;
+      recordedBy: string;
+    }>(sql`
       select person_id as "personId", previous_status as "previousStatus", status, changed_on as "changedOn", recorded_by as "recordedBy"
       from pension_status_change order by id`);
     expect(history).toEqual([
@@ -120,7 +157,14 @@ describe('dispatch reports when pension statuses change later', () => {
     const result = await enrol([{ idNumber: ids.C!.idNumber, status: 'CONTRIBUTING', effectiveOn: '2024-07-20' }]);
     expect(result.data!.recordEnrolment).toBe(1);
     // C's two changes on 20 July: the later recorded one wins from that day; the July report (15 July) is untouched.
-    expect(wuhuaDibao(await report('2024-07'))).toEqual({ persons: 3, eligible: 3, enrolled: 2, proxyPaid: 1, proxyPaidAmount: '100.00', completionRate: 1 / 3 });
+    expect(wuhuaDibao(await report('2024-07'))).toEqual({
+      persons: 3,
+      eligible: 3,
+      enrolled: 2,
+      proxyPaid: 1,
+      proxyPaidAmount: '100.00',
+      completionRate: 1 / 3,
+    });
     expect(wuhuaDibao(await report('2024-08'))).toMatchObject({ eligible: 2, enrolled: 2 });
   });
 });
@@ -143,7 +187,9 @@ describe('pension status as of a date (SQL)', () => {
       where person.id = ${personId}`))!.status;
 
   const change = (personId: number, previousStatus: string, status: string, changedOn: string) =>
-    app.db.rows(sql`insert into pension_status_change (person_id, previous_status, status, changed_on) values (${personId}, ${previousStatus}, ${status}, ${changedOn})`);
+    app.db.rows(
+      sql`insert into pension_status_change (person_id, previous_status, status, changed_on) values (${personId}, ${previousStatus}, ${status}, ${changedOn})`,
+    );
 
   it('should read the latest change on or before the date, the first change’s previous status before it, and the current status without history', async () => {
     const person = await insertPerson(app.db, { pensionStatus: 'TERMINATED' });

@@ -23,7 +23,7 @@ describe(`TAX rows agree with the eligibility rule (seed ${SEED})`, () => {
     const random = seededRandom(SEED);
     for (let index = 0; index < PERSONS; index++) {
       const entries: Array<EntrySpec & { county: string }> = [];
-      for (let count = random.pick([0, 1, 1, 2]); entries.length < count; ) {
+      for (let count = random.pick([0, 1, 1, 2]); entries.length < count;) {
         const recognizedOn = random.pick(DATES);
         const exitedOn = random.chance(0.3) ? addDays(recognizedOn, random.pick([0, 1, 30, 200])) : null;
         const entry = { category: random.pick(HARDSHIP_CATEGORIES), county: random.pick(COUNTIES), recognizedOn, exitedOn };
@@ -49,7 +49,10 @@ describe(`TAX rows agree with the eligibility rule (seed ${SEED})`, () => {
 
   it('should show TAX exactly the persons with a payment or ELIGIBLE / TO_ENROL for the current year, per county too', async () => {
     const decisions = await app.graphql<{ persons: { edges: Array<{ node: { idNumber: string; eligibility: { status: string } } }> } }>(
-      '{ persons(first: 500) { edges { node { idNumber eligibility(year: 2024) { status } } } } }', {}, app.token('HRSS'));
+      '{ persons(first: 500) { edges { node { idNumber eligibility(year: 2024) { status } } } } }',
+      {},
+      app.token('HRSS'),
+    );
     expect(decisions.errors).toBeUndefined();
     const status = new Map(decisions.data!.persons.edges.map((edge) => [edge.node.idNumber, edge.node.eligibility.status]));
     const expected = people.filter((person) => person.paid || ['ELIGIBLE', 'TO_ENROL'].includes(status.get(person.idNumber)!));
@@ -58,8 +61,14 @@ describe(`TAX rows agree with the eligibility rule (seed ${SEED})`, () => {
 
     for (const county of [null, ...COUNTIES]) {
       const seen = await app.graphql<{ persons: { totalCount: number; edges: Array<{ node: { idNumber: string } }> } }>(
-        '{ persons(first: 500) { totalCount edges { node { idNumber } } } }', {}, app.token('TAX', county));
-      const wanted = expected.filter((person) => county === null || person.counties.has(county)).map((person) => person.idNumber).sort();
+        '{ persons(first: 500) { totalCount edges { node { idNumber } } } }',
+        {},
+        app.token('TAX', county),
+      );
+      const wanted = expected
+        .filter((person) => county === null || person.counties.has(county))
+        .map((person) => person.idNumber)
+        .sort();
       expect(seen.data!.persons.edges.map((edge) => edge.node.idNumber).sort(), `TAX ${county ?? 'city'}`).toEqual(wanted);
       expect(seen.data!.persons.totalCount).toBe(wanted.length);
     }

@@ -10,7 +10,13 @@ describe('department views of the schema (/graphql/<department>)', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ now: new Date('2024-06-15T04:00:00Z') });
-    await insertPerson(app.db, { name: '低保甲', disabilityLevel: 3, pensionStatus: 'CONTRIBUTING', entries: [{ category: 'DIBAO', county: '530102' }], payments: [{ year: 2024, paidOn: '2024-03-01' }] });
+    await insertPerson(app.db, {
+      name: '低保甲',
+      disabilityLevel: 3,
+      pensionStatus: 'CONTRIBUTING',
+      entries: [{ category: 'DIBAO', county: '530102' }],
+      payments: [{ year: 2024, paidOn: '2024-03-01' }],
+    });
   });
 
   afterAll(async () => {
@@ -21,7 +27,9 @@ describe('department views of the schema (/graphql/<department>)', () => {
     // A department with no granted query in the schema would have no view; today every department has one.
     const queryFields = app.server.schema.getQueryType()!.getFields();
     const expected = DEPARTMENTS.filter((department) =>
-      Object.entries(PERMISSIONS.Query!).some(([field, grant]) => queryFields[field] !== undefined && grant.departments.includes(department)),
+      Object.entries(PERMISSIONS.Query!).some(
+        ([field, grant]) => queryFields[field] !== undefined && grant.departments.includes(department),
+      ),
     );
     expect(app.server.views.map((view) => view.department)).toEqual(expected);
     expect(expected).toEqual([...DEPARTMENTS]);
@@ -66,7 +74,16 @@ describe('department views of the schema (/graphql/<department>)', () => {
     expect(result.errors).toBeUndefined();
     const types = result.data!.__schema.types.filter((type) => !type.name.startsWith('__'));
     const person = types.find((type) => type.name === 'Person');
-    expect(person && 'fields' in person ? person.fields.map((field) => field.name).sort() : null).toEqual(['birthDate', 'county', 'eligibility', 'gender', 'idNumber', 'name', 'payments', 'pensionStatus']);
+    expect(person && 'fields' in person ? person.fields.map((field) => field.name).sort() : null).toEqual([
+      'birthDate',
+      'county',
+      'eligibility',
+      'gender',
+      'idNumber',
+      'name',
+      'payments',
+      'pensionStatus',
+    ]);
     expect(types.map((type) => type.name)).not.toContain('RosterEntry');
     expect(types.map((type) => type.name)).not.toContain('AuditEvent');
     expect(result.data!.__schema.queryType.name).toBe('Query');
@@ -114,7 +131,12 @@ describe('department views of the schema (/graphql/<department>)', () => {
   });
 
   it('should answer 404 for an unknown view instead of serving the full schema', async () => {
-    const response = await app.http().post('/graphql/police').set('content-type', 'application/json').set('authorization', `Bearer ${app.token('HRSS')}`).send({ query: '{ persons { totalCount } }' });
+    const response = await app
+      .http()
+      .post('/graphql/police')
+      .set('content-type', 'application/json')
+      .set('authorization', `Bearer ${app.token('HRSS')}`)
+      .send({ query: '{ persons { totalCount } }' });
     expect(response.status).toBe(404);
   });
 });

@@ -19,7 +19,6 @@ declare module 'vitest' {
   }
 }
 
-
 export default async function setup(project: TestProject) {
   const logger = createLogger('warn');
   const externalUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;

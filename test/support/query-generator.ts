@@ -102,7 +102,10 @@ export function granted(table: PermissionTable, typeName: string, fieldName: str
 
 /** Breadth-first: the shortest path from Query (then Mutation) to `target` whose every field the viewer is granted. */
 export function findPath(schema: GraphQLSchema, table: PermissionTable, target: string, context: SampleContext): RootedPath | null {
-  const roots: Array<[RootedPath['operation'], GraphQLObjectType | null | undefined]> = [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]];
+  const roots: Array<[RootedPath['operation'], GraphQLObjectType | null | undefined]> = [
+    ['query', schema.getQueryType()],
+    ['mutation', schema.getMutationType()],
+  ];
   for (const [operation, root] of roots) {
     if (!root) continue;
     const queue: Array<{ type: GraphQLObjectType; steps: Step[] }> = [{ type: root, steps: [] }];

@@ -16,7 +16,13 @@ export const TEST_JWT_SECRET = 'pension-aid-test-secret-0123456789';
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   data: T | null | undefined;
-  errors: Array<{ message: string; path?: readonly (string | number)[]; extensions?: { code?: string; problems?: Array<{ row: number | null; field: string; message: string }> } }> | undefined;
+  errors:
+    | Array<{
+        message: string;
+        path?: readonly (string | number)[];
+        extensions?: { code?: string; problems?: Array<{ row: number | null; field: string; message: string }> };
+      }>
+    | undefined;
 }
 
 export interface TestApp {
@@ -27,7 +33,12 @@ export interface TestApp {
   /** A token for a department, city level unless a county is given. */
   token(department: Department, county?: string | null, subject?: string): string;
   /** POSTs a GraphQL operation and returns { status, data, errors }. */
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null, path?: string): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+    path?: string,
+  ): Promise<GraphQLResponse<T>>;
   http(): ReturnType<typeof supertest>;
   close(): Promise<void>;
 }
@@ -50,7 +61,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const orm = await openOrm(database.url, logger, 5);
   const db = new SqlPool(database.url, 5);
   const server = await createServer({
-    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: options.clock ?? (options.now ? () => options.now! : undefined) },
+    services: {
+      em: orm.em,
+      db,
+      settings: { precedence: DEFAULT_PRECEDENCE },
+      logger,
+      clock: options.clock ?? (options.now ? () => options.now! : undefined),
+    },
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
     importLimits: options.importLimits,

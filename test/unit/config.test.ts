@@ -25,6 +25,10 @@ describe('loadConfig', () => {
   });
 
   it('should accept the other civil-affairs order as a setting', () => {
-    expect(loadConfig({ PA_CATEGORY_PRECEDENCE: 'RETURNED_POVERTY,DIBAO,TEKUN' }).precedence).toEqual(['RETURNED_POVERTY', 'DIBAO', 'TEKUN']);
+    expect(loadConfig({ PA_CATEGORY_PRECEDENCE: 'RETURNED_POVERTY,DIBAO,TEKUN' }).precedence).toEqual([
+      'RETURNED_POVERTY',
+      'DIBAO',
+      'TEKUN',
+    ]);
   });
 });

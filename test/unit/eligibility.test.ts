@@ -3,10 +3,24 @@ import { basisPointsOf, decideEligibility, type EligibilityFacts } from '../../s
 import { DEFAULT_PRECEDENCE, type DatedEntry } from '../../src/modules/eligibility/domain/precedence';
 import type { PensionStatus } from '../../src/shared/domain';
 
-const dibao = (overrides: Partial<DatedEntry> = {}): DatedEntry => ({ category: 'DIBAO', county: '530102', recognizedOn: '2020-01-01', exitedOn: null, ...overrides });
+const dibao = (overrides: Partial<DatedEntry> = {}): DatedEntry => ({
+  category: 'DIBAO',
+  county: '530102',
+  recognizedOn: '2020-01-01',
+  exitedOn: null,
+  ...overrides,
+});
 
 function facts(overrides: Partial<EligibilityFacts> = {}): EligibilityFacts {
-  return { year: 2024, birthYear: 1980, pensionStatus: 'CONTRIBUTING', entries: [dibao()], precedence: DEFAULT_PRECEDENCE, fundingRules: [], ...overrides };
+  return {
+    year: 2024,
+    birthYear: 1980,
+    pensionStatus: 'CONTRIBUTING',
+    entries: [dibao()],
+    precedence: DEFAULT_PRECEDENCE,
+    fundingRules: [],
+    ...overrides,
+  };
 }
 
 const rules = (decision: ReturnType<typeof decideEligibility>) => decision.reasons.map((reason) => reason.rule);
@@ -18,23 +32,44 @@ describe('R2 cut-off', () => {
     expect(decision.reasons[0]).toEqual({ rule: 'R2', message: 'on the DIBAO (低保) roster in 五华区 on 2024-10-31' });
   });
 
-  it('should give NEXT_YEAR with the late entry\'s category when recognised on 1 November', () => {
+  it("should give NEXT_YEAR with the late entry's category when recognised on 1 November", () => {
     const decision = decideEligibility(facts({ entries: [dibao({ recognizedOn: '2024-11-01', county: '530103' })] }));
-    expect(decision).toMatchObject({ status: 'NEXT_YEAR', countedCategory: 'DIBAO', county: '530103', fundingDepartment: 'CIVIL_AFFAIRS', amount: '0.00', cityShare: '0.00', countyShare: '0.00' });
+    expect(decision).toMatchObject({
+      status: 'NEXT_YEAR',
+      countedCategory: 'DIBAO',
+      county: '530103',
+      fundingDepartment: 'CIVIL_AFFAIRS',
+      amount: '0.00',
+      cityShare: '0.00',
+      countyShare: '0.00',
+    });
     expect(decision.reasons[0]!.message).toContain('after the cut-off 2024-10-31');
   });
 
   it('should give NEXT_YEAR under the winning late entry when several are recognised in November and December', () => {
-    const decision = decideEligibility(facts({
-      entries: [dibao({ recognizedOn: '2024-11-01' }), { category: 'RETURNED_POVERTY', county: '530181', recognizedOn: '2024-12-31', exitedOn: null }],
-    }));
-    expect(decision).toMatchObject({ status: 'NEXT_YEAR', countedCategory: 'RETURNED_POVERTY', county: '530181', fundingDepartment: 'RURAL_REVITALIZATION' });
+    const decision = decideEligibility(
+      facts({
+        entries: [
+          dibao({ recognizedOn: '2024-11-01' }),
+          { category: 'RETURNED_POVERTY', county: '530181', recognizedOn: '2024-12-31', exitedOn: null },
+        ],
+      }),
+    );
+    expect(decision).toMatchObject({
+      status: 'NEXT_YEAR',
+      countedCategory: 'RETURNED_POVERTY',
+      county: '530181',
+      fundingDepartment: 'RURAL_REVITALIZATION',
+    });
   });
 
   it('should not count an entry exited on 31 October (not active on the 31st)', () => {
     const decision = decideEligibility(facts({ entries: [dibao({ exitedOn: '2024-10-31' })] }));
     expect(decision).toMatchObject({ status: 'INELIGIBLE', countedCategory: null, fundingDepartment: null, amount: '0.00' });
-    expect(decision.reasons[0]).toEqual({ rule: 'R2', message: 'left the roster on 2024-10-31, so not on it on the cut-off 2024-10-31: not on the proxy roster of 2024' });
+    expect(decision.reasons[0]).toEqual({
+      rule: 'R2',
+      message: 'left the roster on 2024-10-31, so not on it on the cut-off 2024-10-31: not on the proxy roster of 2024',
+    });
   });
 
   it('should count an entry exited on 1 November', () => {
@@ -85,9 +120,15 @@ describe('R4 contribution conditions', () => {
 
 describe('R8 one person, one count', () => {
   it('should count a person on all three rosters once, as RETURNED_POVERTY', () => {
-    const decision = decideEligibility(facts({
-      entries: [dibao(), { category: 'TEKUN', county: '530102', recognizedOn: '2021-01-01', exitedOn: null }, { category: 'RETURNED_POVERTY', county: '530102', recognizedOn: '2019-01-01', exitedOn: null }],
-    }));
+    const decision = decideEligibility(
+      facts({
+        entries: [
+          dibao(),
+          { category: 'TEKUN', county: '530102', recognizedOn: '2021-01-01', exitedOn: null },
+          { category: 'RETURNED_POVERTY', county: '530102', recognizedOn: '2019-01-01', exitedOn: null },
+        ],
+      }),
+    );
     expect(decision).toMatchObject({ countedCategory: 'RETURNED_POVERTY', fundingDepartment: 'RURAL_REVITALIZATION' });
     expect(decision.reasons.find((reason) => reason.rule === 'R8')!.message).toBe(
       'on 3 rosters (also DIBAO in 五华区, TEKUN in 五华区): counted once, as RETURNED_POVERTY in 五华区',
@@ -101,15 +142,33 @@ describe('R8 one person, one count', () => {
   });
 
   it('should take the county of the winning entry when on two rosters in two counties, with its funding rule', () => {
-    const decision = decideEligibility(facts({
-      entries: [dibao({ county: '530102' }), { category: 'RETURNED_POVERTY', county: '530125', recognizedOn: '2022-01-01', exitedOn: null }],
-      fundingRules: [{ county: '530125', year: 2024, standard: '200.00', cityShareBasisPoints: 6000 }, { county: '530102', year: 2024, standard: '300.00', cityShareBasisPoints: 5000 }],
-    }));
-    expect(decision).toMatchObject({ countedCategory: 'RETURNED_POVERTY', county: '530125', amount: '200.00', cityShare: '120.00', countyShare: '80.00' });
+    const decision = decideEligibility(
+      facts({
+        entries: [
+          dibao({ county: '530102' }),
+          { category: 'RETURNED_POVERTY', county: '530125', recognizedOn: '2022-01-01', exitedOn: null },
+        ],
+        fundingRules: [
+          { county: '530125', year: 2024, standard: '200.00', cityShareBasisPoints: 6000 },
+          { county: '530102', year: 2024, standard: '300.00', cityShareBasisPoints: 5000 },
+        ],
+      }),
+    );
+    expect(decision).toMatchObject({
+      countedCategory: 'RETURNED_POVERTY',
+      county: '530125',
+      amount: '200.00',
+      cityShare: '120.00',
+      countyShare: '80.00',
+    });
   });
 
   it('should prefer the latest recognised entry, then the lower county code, within one category', () => {
-    const later = decideEligibility(facts({ entries: [dibao({ county: '530102', recognizedOn: '2020-01-01' }), dibao({ county: '530181', recognizedOn: '2021-01-01' })] }));
+    const later = decideEligibility(
+      facts({
+        entries: [dibao({ county: '530102', recognizedOn: '2020-01-01' }), dibao({ county: '530181', recognizedOn: '2021-01-01' })],
+      }),
+    );
     expect(later.county).toBe('530181');
     const tie = decideEligibility(facts({ entries: [dibao({ county: '530181' }), dibao({ county: '530103' })] }));
     expect(tie.county).toBe('530103');
@@ -138,14 +197,25 @@ describe('R1 and R5 amounts and shares', () => {
 
   it('should round the city share half-up to the cent and give the county the rest', () => {
     // 100.01 x 0.5 = 50.005 -> 50.01; 133.33 x 0.6 = 79.998 -> 80.00
-    const half = decideEligibility(facts({ fundingRules: [{ county: '530102', year: 2024, standard: '100.01', cityShareBasisPoints: 5000 }] }));
+    const half = decideEligibility(
+      facts({ fundingRules: [{ county: '530102', year: 2024, standard: '100.01', cityShareBasisPoints: 5000 }] }),
+    );
     expect(half).toMatchObject({ amount: '100.01', cityShare: '50.01', countyShare: '50.00' });
-    const sixty = decideEligibility(facts({ fundingRules: [{ county: '530102', year: 2024, standard: '133.33', cityShareBasisPoints: 6000 }] }));
+    const sixty = decideEligibility(
+      facts({ fundingRules: [{ county: '530102', year: 2024, standard: '133.33', cityShareBasisPoints: 6000 }] }),
+    );
     expect(sixty).toMatchObject({ amount: '133.33', cityShare: '80.00', countyShare: '53.33' });
   });
 
   it('should ignore a rule of another year or county', () => {
-    const decision = decideEligibility(facts({ fundingRules: [{ county: '530102', year: 2023, standard: '300.00', cityShareBasisPoints: 0 }, { county: '530103', year: 2024, standard: '300.00', cityShareBasisPoints: 0 }] }));
+    const decision = decideEligibility(
+      facts({
+        fundingRules: [
+          { county: '530102', year: 2023, standard: '300.00', cityShareBasisPoints: 0 },
+          { county: '530103', year: 2024, standard: '300.00', cityShareBasisPoints: 0 },
+        ],
+      }),
+    );
     expect(decision.amount).toBe('100.00');
   });
 

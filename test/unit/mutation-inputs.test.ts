@@ -12,19 +12,36 @@ describe('RosterRowChecker', () => {
   it('should derive gender and birth date from the ID number when the row is valid', () => {
     const problems: Problem[] = [];
     const row = new RosterRowChecker({ asOf: '2024-06-30', fieldPrefix: 'entries.', trackDuplicates: true }).check(
-      { idNumber: VALID_ID.toLowerCase(), name: ' 张三 ', disabilityLevel: 4, recognizedOn: '2024-06-30' }, 1, problems,
+      { idNumber: VALID_ID.toLowerCase(), name: ' 张三 ', disabilityLevel: 4, recognizedOn: '2024-06-30' },
+      1,
+      problems,
     );
     expect(problems).toEqual([]);
-    expect(row).toEqual({ rowNumber: 1, idNumber: VALID_ID, name: '张三', gender: 'M', birthDate: '1980-05-17', disabilityLevel: 4, recognizedOn: '2024-06-30' });
+    expect(row).toEqual({
+      rowNumber: 1,
+      idNumber: VALID_ID,
+      name: '张三',
+      gender: 'M',
+      birthDate: '1980-05-17',
+      disabilityLevel: 4,
+      recognizedOn: '2024-06-30',
+    });
   });
 
   it('should name every bad field of a row when several are wrong', () => {
     const problems: Problem[] = [];
     const row = new RosterRowChecker({ asOf: '2024-06-30', fieldPrefix: '', trackDuplicates: true }).check(
-      { idNumber: '53010219800517001X', name: '', disabilityLevel: 0, recognizedOn: '2024-02-30' }, 7, problems,
+      { idNumber: '53010219800517001X', name: '', disabilityLevel: 0, recognizedOn: '2024-02-30' },
+      7,
+      problems,
     );
     expect(row).toBeNull();
-    expect(problems.map((problem) => `${problem.row}:${problem.field}`)).toEqual(['7:idNumber', '7:name', '7:disabilityLevel', '7:recognizedOn']);
+    expect(problems.map((problem) => `${problem.row}:${problem.field}`)).toEqual([
+      '7:idNumber',
+      '7:name',
+      '7:disabilityLevel',
+      '7:recognizedOn',
+    ]);
   });
 
   it('should find a duplicate when a 15-digit number converts to one already listed', () => {
@@ -40,10 +57,16 @@ describe('RosterRowChecker', () => {
 describe('assertMaySubmitRoster', () => {
   it('should allow the keeping department and refuse the others or another county', () => {
     expect(() => assertMaySubmitRoster({ subject: 's', department: 'CIVIL_AFFAIRS', county: null }, 'TEKUN', '530102')).not.toThrow();
-    expect(() => assertMaySubmitRoster({ subject: 's', department: 'RURAL_REVITALIZATION', county: '530102' }, 'RETURNED_POVERTY', '530102')).not.toThrow();
-    expect(() => assertMaySubmitRoster({ subject: 's', department: 'CIVIL_AFFAIRS', county: null }, 'RETURNED_POVERTY', '530102')).toThrow(ForbiddenError);
+    expect(() =>
+      assertMaySubmitRoster({ subject: 's', department: 'RURAL_REVITALIZATION', county: '530102' }, 'RETURNED_POVERTY', '530102'),
+    ).not.toThrow();
+    expect(() => assertMaySubmitRoster({ subject: 's', department: 'CIVIL_AFFAIRS', county: null }, 'RETURNED_POVERTY', '530102')).toThrow(
+      ForbiddenError,
+    );
     expect(() => assertMaySubmitRoster({ subject: 's', department: 'HRSS', county: null }, 'DIBAO', '530102')).toThrow(ForbiddenError);
-    expect(() => assertMaySubmitRoster({ subject: 's', department: 'CIVIL_AFFAIRS', county: '530103' }, 'DIBAO', '530102')).toThrow(ForbiddenError);
+    expect(() => assertMaySubmitRoster({ subject: 's', department: 'CIVIL_AFFAIRS', county: '530103' }, 'DIBAO', '530102')).toThrow(
+      ForbiddenError,
+    );
   });
 });
 
@@ -52,7 +75,13 @@ describe('payment and funding rule checks', () => {
     const problems = new ProblemList();
     const payment = checkPaymentRow({ idNumber: VALID_ID, amount: '100.5', paidOn: '2024-03-01' }, 1, problems);
     expect(problems.isEmpty).toBe(true);
-    expect({ ...payment!, amount: payment!.amount.toString() }).toEqual({ row: 1, idNumber: VALID_ID, amount: '100.50', paidOn: '2024-03-01', funder: 'GOVERNMENT' });
+    expect({ ...payment!, amount: payment!.amount.toString() }).toEqual({
+      row: 1,
+      idNumber: VALID_ID,
+      amount: '100.50',
+      paidOn: '2024-03-01',
+      funder: 'GOVERNMENT',
+    });
   });
 
   it('should refuse zero, negative and three-decimal amounts', () => {
@@ -73,7 +102,10 @@ describe('payment and funding rule checks', () => {
   it('should normalise a valid funding rule to stored text', () => {
     const problems = new ProblemList();
     expect(checkFundingRule({ county: '530181', year: 2024, standard: '100', cityShare: 0.55 }, problems)).toEqual({
-      county: '530181', year: 2024, standard: '100.00', cityShare: '0.5500',
+      county: '530181',
+      year: 2024,
+      standard: '100.00',
+      cityShare: '0.5500',
     });
   });
 });

@@ -12,9 +12,20 @@ import { AppError } from '../../src/shared/errors';
 // trimming giving exactly the same outcomes as wrapping every field.
 
 const TYPE_DEFS = /* GraphQL */ `
-  type Query { things: [Thing!]! secret: String cityThing: String }
-  type Thing { granted: String narrow: String unlisted: String child: Child }
-  type Child { value: String }
+  type Query {
+    things: [Thing!]!
+    secret: String
+    cityThing: String
+  }
+  type Thing {
+    granted: String
+    narrow: String
+    unlisted: String
+    child: Child
+  }
+  type Child {
+    value: String
+  }
 `;
 
 const TABLE: PermissionTable = {
@@ -34,14 +45,20 @@ function tinySchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: TYPE_DEFS,
     resolvers: {
-      Query: { things: () => [{ granted: 'g', narrow: 'n', unlisted: 'u', child: { value: 'v' } }], secret: () => 's', cityThing: () => 'c' },
+      Query: {
+        things: () => [{ granted: 'g', narrow: 'n', unlisted: 'u', child: { value: 'v' } }],
+        secret: () => 's',
+        cityThing: () => 'c',
+      },
     },
   });
 }
 
 async function run(schema: GraphQLSchema, query: string, viewer: Viewer | null) {
   const result = await graphql({ schema, source: query, contextValue: { viewer } });
-  const codes = (result.errors ?? []).map((error) => `${error.path?.join('.')}:${error.originalError instanceof AppError ? error.originalError.code : error.message}`);
+  const codes = (result.errors ?? []).map(
+    (error) => `${error.path?.join('.')}:${error.originalError instanceof AppError ? error.originalError.code : error.message}`,
+  );
   return { data: result.data, codes };
 }
 
@@ -59,7 +76,10 @@ describe('shield generated from a permission table', () => {
   });
 
   it('should allow a granted field and deny it to a department outside the grant', async () => {
-    expect(await run(schema, '{ things { granted narrow } }', viewerOf('HRSS'))).toEqual({ data: { things: [{ granted: 'g', narrow: 'n' }] }, codes: [] });
+    expect(await run(schema, '{ things { granted narrow } }', viewerOf('HRSS'))).toEqual({
+      data: { things: [{ granted: 'g', narrow: 'n' }] },
+      codes: [],
+    });
     const tax = await run(schema, '{ things { granted narrow } }', viewerOf('TAX'));
     expect(tax.codes).toEqual(['things.0.narrow:FORBIDDEN']);
     expect(tax.data).toEqual({ things: [{ granted: 'g', narrow: null }] });
@@ -71,7 +91,10 @@ describe('shield generated from a permission table', () => {
   });
 
   it('should answer UNAUTHENTICATED when there is no viewer', async () => {
-    expect((await run(schema, '{ things { granted } secret }', null)).codes.sort()).toEqual(['secret:UNAUTHENTICATED', 'things:UNAUTHENTICATED']);
+    expect((await run(schema, '{ things { granted } secret }', null)).codes.sort()).toEqual([
+      'secret:UNAUTHENTICATED',
+      'things:UNAUTHENTICATED',
+    ]);
   });
 
   it('should mark as redundant only rules that every viewer able to hold the parent already passes', () => {
@@ -97,13 +120,19 @@ describe('shield generated from a permission table', () => {
       type Query { search(filter: Filter, mode: String): Int }`;
     const restricted = applyShield(makeExecutableSchema({ typeDefs, resolvers: { Query: { search: () => 1 } } }), {
       table: { Query: { search: { departments: ['HRSS', 'TAX'] } } },
-      inputs: { Filter: { narrow: { departments: ['HRSS'] } }, Inner: { deep: { departments: ['HRSS'] } }, 'Query.search': { mode: { departments: ['HRSS'] } } },
+      inputs: {
+        Filter: { narrow: { departments: ['HRSS'] } },
+        Inner: { deep: { departments: ['HRSS'] } },
+        'Query.search': { mode: { departments: ['HRSS'] } },
+      },
     });
     const tax = viewerOf('TAX');
     expect(await run(restricted, '{ search(filter: { open: "a" }) }', tax)).toEqual({ data: { search: 1 }, codes: [] });
     expect((await run(restricted, '{ search(filter: { narrow: "a" }) }', tax)).codes).toEqual(['search:FORBIDDEN']);
     expect((await run(restricted, '{ search(filter: { inner: { deep: 1 } }) }', tax)).codes).toEqual(['search:FORBIDDEN']);
     expect((await run(restricted, '{ search(mode: "x") }', tax)).codes).toEqual(['search:FORBIDDEN']);
-    expect((await run(restricted, '{ search(filter: { narrow: "a", inner: { deep: 1 } }, mode: "x") }', viewerOf('HRSS'))).codes).toEqual([]);
+    expect((await run(restricted, '{ search(filter: { narrow: "a", inner: { deep: 1 } }, mode: "x") }', viewerOf('HRSS'))).codes).toEqual(
+      [],
+    );
   });
 });

@@ -144,7 +144,11 @@ export const PERMISSIONS: PermissionTable = {
  * services refuse them), e.g. TAX may not filter persons by disability level.
  */
 export const INPUT_PERMISSIONS: PermissionTable = {
-  PersonFilter: { county: PERSON_READERS, category: allBut('FINANCE', 'TAX', 'DISABLED_FEDERATION'), disabilityLevels: allBut('FINANCE', 'TAX') },
+  PersonFilter: {
+    county: PERSON_READERS,
+    category: allBut('FINANCE', 'TAX', 'DISABLED_FEDERATION'),
+    disabilityLevels: allBut('FINANCE', 'TAX'),
+  },
 };
 
 export function isGranted(grantToCheck: Grant | undefined, department: Department, cityLevelViewer: boolean): boolean {

@@ -24,7 +24,12 @@ export function visibleCategories(viewer: Viewer): readonly HardshipCategory[] |
 
 /** Entries (alias `entry`) that count for the viewer's row test: its categories and, at county level, its county. */
 export function entryScope(viewer: Viewer, entry: SqlFragment): SqlFragment {
-  const categories = viewer.department === 'CIVIL_AFFAIRS' ? CIVIL_AFFAIRS_CATEGORIES : viewer.department === 'RURAL_REVITALIZATION' ? RURAL_CATEGORIES : null;
+  const categories =
+    viewer.department === 'CIVIL_AFFAIRS'
+      ? CIVIL_AFFAIRS_CATEGORIES
+      : viewer.department === 'RURAL_REVITALIZATION'
+        ? RURAL_CATEGORIES
+        : null;
   const parts: SqlFragment[] = [];
   if (categories) parts.push(sql`${entry}.category = any(${categories})`);
   if (viewer.county !== null) parts.push(sql`${entry}.county = ${viewer.county}`);

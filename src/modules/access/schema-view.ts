@@ -38,7 +38,8 @@ export function departmentView(schema: GraphQLSchema, department: Department, ta
     inputObjectFieldFilter: (typeName, fieldName, config) =>
       (config !== undefined && isNonNullType(config.type)) || inputAllowed(inputs, typeName ?? '', fieldName ?? '', department),
     argumentFilter: (typeName, fieldName, argumentName, config) =>
-      (config !== undefined && isNonNullType(config.type)) || inputAllowed(inputs, `${typeName}.${fieldName}`, argumentName ?? '', department),
+      (config !== undefined && isNonNullType(config.type)) ||
+      inputAllowed(inputs, `${typeName}.${fieldName}`, argumentName ?? '', department),
   });
   // Removes unreachable types, then fields whose type became empty, until nothing changes.
   const view = pruneSchema(filtered);

@@ -19,7 +19,15 @@ export async function writeAuditEvent(client: PoolClient, viewer: Viewer, record
   await client.query(
     `insert into audit_event (subject, department, county, action, operation, person_count, details)
      values ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [viewer.subject, viewer.department, viewer.county, record.action, record.operation ?? null, record.personCount ?? 0, JSON.stringify(record.details)],
+    [
+      viewer.subject,
+      viewer.department,
+      viewer.county,
+      record.action,
+      record.operation ?? null,
+      record.personCount ?? 0,
+      JSON.stringify(record.details),
+    ],
   );
 }
 
@@ -44,7 +52,11 @@ export class AuditLog {
   private readonly batchSize: number;
   private readonly maxBuffered: number;
 
-  constructor(db: SqlPool, private readonly logger: Logger, options: AuditLogOptions = {}) {
+  constructor(
+    db: SqlPool,
+    private readonly logger: Logger,
+    options: AuditLogOptions = {},
+  ) {
     this.queries = new AuditQueries(db);
     this.batchSize = options.batchSize ?? 200;
     this.maxBuffered = options.maxBuffered ?? 100_000;
@@ -84,7 +96,10 @@ export class AuditLog {
         this.buffer.unshift(...batch);
         const dropped = this.buffer.length - this.maxBuffered;
         if (dropped > 0) this.buffer.splice(0, dropped);
-        this.logger.error({ err: error, pending: this.buffer.length, dropped: Math.max(dropped, 0) }, 'audit events could not be written; will retry');
+        this.logger.error(
+          { err: error, pending: this.buffer.length, dropped: Math.max(dropped, 0) },
+          'audit events could not be written; will retry',
+        );
         return;
       }
     }

@@ -48,7 +48,9 @@ export class AuditQueries {
   async insertMany(events: readonly NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(
-      (event) => sql`(${event.at}::timestamptz, ${event.subject}::text, ${event.department}::text, ${event.county}::text, ${event.action}::text,
+      (
+        event,
+      ) => sql`(${event.at}::timestamptz, ${event.subject}::text, ${event.department}::text, ${event.county}::text, ${event.action}::text,
         ${event.operation}::text, ${event.personIds}::int[], ${event.idNumbers ?? []}::text[], ${event.details === null ? null : JSON.stringify(event.details)}::jsonb)`,
     );
     // Straight to the pool: a background write, not one of the request statements that SqlPool counts.
@@ -83,7 +85,9 @@ export class AuditQueries {
   }
 
   async count(search: AuditSearch): Promise<number> {
-    const row = await this.db.one<{ count: number }>(sql`select count(*)::int as count from audit_event event where ${searchPredicate(search)}`);
+    const row = await this.db.one<{ count: number }>(
+      sql`select count(*)::int as count from audit_event event where ${searchPredicate(search)}`,
+    );
     return row?.count ?? 0;
   }
 }

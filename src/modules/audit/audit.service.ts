@@ -56,12 +56,16 @@ export class AuditService {
     // The shield already limits this to city-level HRSS; the service does not rely on it alone.
     if (viewer.department !== 'HRSS' || viewer.county !== null) throw new ForbiddenError('Only city-level HRSS may read the audit log');
     const problems = new ProblemList();
-    for (const [field, value] of [['from', input.from], ['to', input.to]] as const) {
+    for (const [field, value] of [
+      ['from', input.from],
+      ['to', input.to],
+    ] as const) {
       if (value !== null && !isIsoDate(value)) problems.add(field, 'must be a date written YYYY-MM-DD');
     }
     if (input.from && input.to && input.from > input.to) problems.add('to', 'must not be before from');
     if (input.department !== null && !isDepartment(input.department)) problems.add('department', 'is not a department');
-    if (!Number.isInteger(input.first) || input.first < 0 || input.first > MAX_AUDIT_PAGE_SIZE) problems.add('first', `must be between 0 and ${MAX_AUDIT_PAGE_SIZE}`);
+    if (!Number.isInteger(input.first) || input.first < 0 || input.first > MAX_AUDIT_PAGE_SIZE)
+      problems.add('first', `must be between 0 and ${MAX_AUDIT_PAGE_SIZE}`);
     if (input.after !== null && !/^\d+$/.test(input.after)) problems.add('after', 'is not a cursor returned by this API');
     problems.throwIfAny();
 

@@ -41,7 +41,12 @@ export interface PersonReadCollector {
   idNumbers: Set<string>;
 }
 
-function collect(value: unknown, args: Record<string, unknown>, keyOf: (value: unknown, args: Record<string, unknown>) => PersonKey, into: PersonReadCollector): void {
+function collect(
+  value: unknown,
+  args: Record<string, unknown>,
+  keyOf: (value: unknown, args: Record<string, unknown>) => PersonKey,
+  into: PersonReadCollector,
+): void {
   if (value === null || value === undefined || value instanceof Error) return;
   if (Array.isArray(value)) {
     for (const item of value) collect(item, args, keyOf, into);

@@ -16,12 +16,15 @@ export class FundingRuleService {
     problems.throwIfAny();
     const { county, year, standard, cityShare } = rule!;
     return this.context.db.transaction(async (client) => {
-      const [saved] = await this.context.db.rows<{ created: boolean }>(sql`
+      const [saved] = await this.context.db.rows<{ created: boolean }>(
+        sql`
         insert into funding_rule (county, year, standard, city_share, updated_by)
         values (${county}, ${year}, ${standard}::numeric, ${cityShare}::numeric, ${viewer.subject})
         on conflict (county, year) do update
           set standard = excluded.standard, city_share = excluded.city_share, updated_by = excluded.updated_by, updated_at = now()
-        returning (xmax = 0) as created`, client);
+        returning (xmax = 0) as created`,
+        client,
+      );
       await writeAuditEvent(client, viewer, {
         action: 'SET_FUNDING_RULE',
         operation: this.context.operationName,

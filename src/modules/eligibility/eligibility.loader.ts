@@ -40,4 +40,3 @@ export function createEligibilityLoaders(db: SqlPool, precedence: readonly Hards
     return loader;
   };
 }
-

@@ -100,16 +100,20 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
       from roster_entry entry
       where entry.recognized_on between ${`${year}-11-01`}::date and ${`${year}-12-31`}::date and ${personFilter}
       order by entry.person_id, ${precedenceOrder(entry, precedence)}`;
-  const persons = options.onRosterOnly ? sql`counted join person on person.id = counted.person_id` : sql`person left join counted on counted.person_id = person.id`;
+  const persons = options.onRosterOnly
+    ? sql`counted join person on person.id = counted.person_id`
+    : sql`person left join counted on counted.person_id = person.id`;
   return sql`
     with counted as (${countedEntriesSql(countedOn, precedence, {
       personIds: options.personIds,
       entryFilter: options.personIdsSql ? sql`entry.person_id in (${options.personIdsSql})` : undefined,
     })}),
     late as (${late}),
-    status_then as (${options.pensionStatusOn === undefined
-      ? sql`select null::int as person_id, null::text as pension_status where false`
-      : pensionStatusesOnSql(options.pensionStatusOn, options.personIds ?? null)}),
+    status_then as (${
+      options.pensionStatusOn === undefined
+        ? sql`select null::int as person_id, null::text as pension_status where false`
+        : pensionStatusesOnSql(options.pensionStatusOn, options.personIds ?? null)
+    }),
     facts as (
       select person.id as person_id, person.disability_level,
              counted.person_id is not null as on_roster,
@@ -192,6 +196,11 @@ export class EligibilityQueries {
     const rows = await this.db.rows<FundingRuleRow>(sql`
       select county::text as county, year, standard::text as standard, city_share::text as "cityShare"
       from funding_rule where year = ${year}`);
-    return rows.map((row) => ({ county: row.county, year: row.year, standard: row.standard, cityShareBasisPoints: basisPointsOf(row.cityShare) }));
+    return rows.map((row) => ({
+      county: row.county,
+      year: row.year,
+      standard: row.standard,
+      cityShareBasisPoints: basisPointsOf(row.cityShare),
+    }));
   }
 }

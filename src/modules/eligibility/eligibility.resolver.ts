@@ -16,8 +16,15 @@ export class EligibilityResolver {
     return new EligibilityService(context).forIdNumber(idNumber, year);
   }
 
-  @FieldResolver(() => EligibilityNode, { name: 'eligibility', description: 'Eligibility for a year: status, counted category, amount, shares and reasons' })
-  async personEligibility(@Root() person: PersonNode, @Arg('year', () => Int) year: number, @Ctx() context: RequestContext): Promise<EligibilityNode> {
+  @FieldResolver(() => EligibilityNode, {
+    name: 'eligibility',
+    description: 'Eligibility for a year: status, counted category, amount, shares and reasons',
+  })
+  async personEligibility(
+    @Root() person: PersonNode,
+    @Arg('year', () => Int) year: number,
+    @Ctx() context: RequestContext,
+  ): Promise<EligibilityNode> {
     const decision = await new EligibilityService(context).forPerson(person.id, year);
     if (decision === null) throw new NotFoundError('The person no longer exists');
     return decision;

@@ -56,30 +56,49 @@ export class EnrolmentService {
     });
 
     return this.context.db.transaction(async (client) => {
-      const personIds = await findVisiblePersonIds(client, viewer, checked.map((entry) => entry.idNumber), yearOf(today));
+      const personIds = await findVisiblePersonIds(
+        client,
+        viewer,
+        checked.map((entry) => entry.idNumber),
+        yearOf(today),
+      );
       for (const entry of checked) {
         if (!personIds.has(entry.idNumber)) problems.add('idNumber', `${NOT_VISIBLE}: ${entry.idNumber}`, entry.row);
       }
       const known = checked.filter((entry) => personIds.has(entry.idNumber));
       // The history is a chain: a change may not be dated before the person's latest recorded change.
       // The rows are locked here, so a concurrent enrolment cannot record a change between check and write.
-      const current = await this.context.db.rows<{ personId: number; status: PensionStatus; latestChangeOn: IsoDate | null }>(sql`
+      const current = await this.context.db.rows<{ personId: number; status: PensionStatus; latestChangeOn: IsoDate | null }>(
+        sql`
         select person.id as "personId", person.pension_status as status,
                (select max(change.changed_on) from pension_status_change change where change.person_id = person.id) as "latestChangeOn"
         from person where person.id = any(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[])
-        order by person.id for update`, client);
+        order by person.id for update`,
+        client,
+      );
       const currentOf = new Map(current.map((row) => [row.personId, row]));
       for (const entry of known) {
         const person = currentOf.get(personIds.get(entry.idNumber)!);
         const dateRefused = entry.effectiveOn > today || entry.effectiveOn < EARLIEST_EFFECTIVE_ON;
-        if (person && !dateRefused && person.status !== entry.status && person.latestChangeOn !== null && entry.effectiveOn < person.latestChangeOn) {
-          problems.add('effectiveOn', `${entry.effectiveOn} is before the latest recorded status change of ${entry.idNumber} (${person.latestChangeOn})`, entry.row);
+        if (
+          person &&
+          !dateRefused &&
+          person.status !== entry.status &&
+          person.latestChangeOn !== null &&
+          entry.effectiveOn < person.latestChangeOn
+        ) {
+          problems.add(
+            'effectiveOn',
+            `${entry.effectiveOn} is before the latest recorded status change of ${entry.idNumber} (${person.latestChangeOn})`,
+            entry.row,
+          );
         }
       }
       problems.throwIfAny();
 
       // One statement: update the persons whose status differs and write their history rows.
-      const updated = await this.context.db.rows<{ id: number }>(sql`
+      const updated = await this.context.db.rows<{ id: number }>(
+        sql`
         with given as (
           select * from unnest(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[], ${known.map((entry) => entry.status)}::text[],
                                ${known.map((entry) => entry.effectiveOn)}::date[]) as given(person_id, status, effective_on)
@@ -95,7 +114,9 @@ export class EnrolmentService {
         )
         update person set pension_status = changing.status, updated_at = now()
         from changing where person.id = changing.id
-        returning person.id`, client);
+        returning person.id`,
+        client,
+      );
       await writeAuditEvent(client, viewer, {
         action: 'RECORD_ENROLMENT',
         operation: this.context.operationName,

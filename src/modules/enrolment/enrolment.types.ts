@@ -13,7 +13,8 @@ export class EnrolmentInput {
 
   @Field(() => DateScalar, {
     nullable: true,
-    description: 'The day the status takes effect (reports dated on or after it see it); today in China when omitted. Not after today, not before 2000-01-01, not before the latest recorded change',
+    description:
+      'The day the status takes effect (reports dated on or after it see it); today in China when omitted. Not after today, not before 2000-01-01, not before the latest recorded change',
   })
   effectiveOn?: string | null;
 }

@@ -45,7 +45,12 @@ export function parseIdNumberCell(cell: CellValue): Parsed<string> {
   return fail('is not a valid ID number');
 }
 
-const DATE_FORMS = [/^(\d{4})-(\d{1,2})-(\d{1,2})$/, /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/, /^(\d{4})年(\d{1,2})月(\d{1,2})日$/, /^(\d{4})\.(\d{1,2})\.(\d{1,2})$/];
+const DATE_FORMS = [
+  /^(\d{4})-(\d{1,2})-(\d{1,2})$/,
+  /^(\d{4})\/(\d{1,2})\/(\d{1,2})$/,
+  /^(\d{4})年(\d{1,2})月(\d{1,2})日$/,
+  /^(\d{4})\.(\d{1,2})\.(\d{1,2})$/,
+];
 // Serial day numbers: 1 = 1900-01-01 in Excel's 1900 system; 60 is its phantom 1900-02-29.
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 const LAST_EXCEL_SERIAL = 2_958_465; // 9999-12-31
@@ -110,7 +115,11 @@ export function parsePensionStatusCell(cell: CellValue): Parsed<PensionStatus> {
   const upper = text.toUpperCase();
   if ((PENSION_STATUSES as readonly string[]).includes(upper)) return ok(upper as PensionStatus);
   const mapped = CHINESE_STATUSES[text];
-  return mapped ? ok(mapped) : fail(`"${text}" is not a pension status (${PENSION_STATUSES.join(', ')}, or 未参保/参保缴费/暂停缴费/领取待遇/职工养老保险/终止参保)`);
+  return mapped
+    ? ok(mapped)
+    : fail(
+        `"${text}" is not a pension status (${PENSION_STATUSES.join(', ')}, or 未参保/参保缴费/暂停缴费/领取待遇/职工养老保险/终止参保)`,
+      );
 }
 
 export function parseYearCell(cell: CellValue): Parsed<number> {

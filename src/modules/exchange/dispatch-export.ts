@@ -34,7 +34,11 @@ const TALLY_LABELS: Record<TallyField, string> = {
 
 const GROUP_FIELDS: readonly GroupField[] = ['dibao', 'tekun', 'returnedPoverty', 'all'];
 
-export type ExportCell = { kind: 'text'; value: string } | { kind: 'integer'; value: number } | { kind: 'money'; value: number } | { kind: 'rate'; value: number | null };
+export type ExportCell =
+  | { kind: 'text'; value: string }
+  | { kind: 'integer'; value: number }
+  | { kind: 'money'; value: number }
+  | { kind: 'rate'; value: number | null };
 
 export interface ExportColumn {
   /** Header of the first header row (the group, or the column itself when it has no group). */
@@ -90,7 +94,7 @@ export async function dispatchXlsx(report: DispatchReportData, columns: readonly
   sheet.addRow(columns.map((column) => column.group));
   sheet.addRow(columns.map((column) => column.label ?? column.group));
   // Merge each group's cells in row 3, and ungrouped columns over rows 3-4.
-  for (let start = 0; start < width; ) {
+  for (let start = 0; start < width;) {
     const column = columns[start]!;
     if (column.label === null) {
       sheet.mergeCells(3, start + 1, 4, start + 1);

@@ -61,31 +61,33 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
   const { services, jwtSecret, production, limits, audit } = options;
   const router = Router();
 
-  const handleImport = <Result>(route: ImportRoute<Result>) => async (request: Request, response: Response) => {
-    let upload: Upload | null = null;
-    let dryRun = false;
-    try {
-      let viewer: Viewer;
+  const handleImport =
+    <Result>(route: ImportRoute<Result>) =>
+    async (request: Request, response: Response) => {
+      let upload: Upload | null = null;
+      let dryRun = false;
       try {
-        viewer = requireHttpViewer(request, jwtSecret);
-        assertMayCall(viewer, route.mutation);
+        let viewer: Viewer;
+        try {
+          viewer = requireHttpViewer(request, jwtSecret);
+          assertMayCall(viewer, route.mutation);
+        } catch (error) {
+          // Answer without reading the body; let it drain so the client sees the answer.
+          request.resume();
+          throw error;
+        }
+        upload = await receiveUpload(request, limits.maxBytes);
+        dryRun = /^(true|1|yes)$/i.test(upload.fields.dryRun ?? '');
+        if (upload.file === null) throw BadUserInputError.single('file', 'the form has no "file" part');
+        const result = await route.run(viewer, upload as Upload & { file: NonNullable<Upload['file']> });
+        response.status(200).json(result);
       } catch (error) {
-        // Answer without reading the body; let it drain so the client sees the answer.
-        request.resume();
-        throw error;
+        const extra = error instanceof BadUserInputError ? route.emptyResult(dryRun) : {};
+        sendHttpError(response, error, services.logger, production, extra);
+      } finally {
+        await upload?.dispose();
       }
-      upload = await receiveUpload(request, limits.maxBytes);
-      dryRun = /^(true|1|yes)$/i.test(upload.fields.dryRun ?? '');
-      if (upload.file === null) throw BadUserInputError.single('file', 'the form has no "file" part');
-      const result = await route.run(viewer, upload as Upload & { file: NonNullable<Upload['file']> });
-      response.status(200).json(result);
-    } catch (error) {
-      const extra = error instanceof BadUserInputError ? route.emptyResult(dryRun) : {};
-      sendHttpError(response, error, services.logger, production, extra);
-    } finally {
-      await upload?.dispose();
-    }
-  };
+    };
 
   router.post(
     '/rosters/import',
@@ -126,7 +128,11 @@ export function createExchangeRouter(options: ExchangeRouterOptions): Router {
       mutation: 'recordEnrolment',
       emptyResult: () => ({ rows: 0, updated: 0, unchanged: 0 }),
       run: (viewer, upload) =>
-        importEnrolmentFile(createRequestContext(services, viewer, 'POST /enrolments/import'), fileSource(upload.file.path), limits.maxRows),
+        importEnrolmentFile(
+          createRequestContext(services, viewer, 'POST /enrolments/import'),
+          fileSource(upload.file.path),
+          limits.maxRows,
+        ),
     }),
   );
 

@@ -45,7 +45,11 @@ export class ImportReader<Record_> {
   get problems(): Problem[] {
     const sorted = [...this.listed].sort((left, right) => (left.row ?? Number.MAX_SAFE_INTEGER) - (right.row ?? Number.MAX_SAFE_INTEGER));
     if (this.omittedProblems > 0) {
-      sorted.push({ row: null, field: 'file', message: `${this.omittedProblems} more problems are not listed; fix the ones above and send the file again` });
+      sorted.push({
+        row: null,
+        field: 'file',
+        message: `${this.omittedProblems} more problems are not listed; fix the ones above and send the file again`,
+      });
     }
     return sorted;
   }
@@ -89,7 +93,8 @@ export class ImportReader<Record_> {
         firstRowOf.set(key, row);
         yield { row, record };
       }
-      if (layout === null && this.listed.length === 0) this.add({ row: 1, field: 'file', message: 'the file is empty: a header row is needed' });
+      if (layout === null && this.listed.length === 0)
+        this.add({ row: 1, field: 'file', message: 'the file is empty: a header row is needed' });
     } catch (error) {
       if (error instanceof TableReadError) this.add({ row: error.row, field: 'file', message: error.message });
       else throw error;

@@ -53,7 +53,12 @@ export interface PaymentFileRow {
   funder: string | null;
 }
 
-const idNumberColumn = { field: 'idNumber', headers: ['身份证号', '身份证号码', '公民身份号码', 'idNumber'], required: true, parse: parseIdNumberCell } as const;
+const idNumberColumn = {
+  field: 'idNumber',
+  headers: ['身份证号', '身份证号码', '公民身份号码', 'idNumber'],
+  required: true,
+  parse: parseIdNumberCell,
+} as const;
 
 export const ROSTER_SCHEMA: ImportSchema<RosterFileRow, 'idNumber' | 'name' | 'disabilityLevel' | 'recognizedOn'> = {
   kind: 'roster',
@@ -105,7 +110,10 @@ export const PAYMENT_SCHEMA: ImportSchema<PaymentFileRow, 'idNumber' | 'year' | 
 };
 
 function normaliseHeader(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/\s+/g, '').toLowerCase();
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\s+/g, '')
+    .toLowerCase();
 }
 
 export interface ColumnLayout<Field extends string> {
@@ -126,7 +134,11 @@ export function resolveHeader<Field extends string>(
     const column = schema.columns.find((candidate) => candidate.headers.some((header) => normaliseHeader(header) === text));
     if (!column) return;
     if (indexOf[column.field] !== undefined) {
-      problems.push({ row: 1, field: column.field, message: `the column ${column.headers[0]} (${column.field}) appears twice in the header` });
+      problems.push({
+        row: 1,
+        field: column.field,
+        message: `the column ${column.headers[0]} (${column.field}) appears twice in the header`,
+      });
       return;
     }
     indexOf[column.field] = index;

@@ -31,7 +31,11 @@ export interface PaymentImportResult {
 }
 
 /** Reads every row; throws all problems at once, or returns the records with their spreadsheet rows. */
-async function readChecked<Record_>(source: TableSource, schema: ImportSchema<Record_>, maxRows: number): Promise<{ records: Record_[]; rows: number[] }> {
+async function readChecked<Record_>(
+  source: TableSource,
+  schema: ImportSchema<Record_>,
+  maxRows: number,
+): Promise<{ records: Record_[]; rows: number[] }> {
   const reader = new ImportReader(source, schema, { maxRows });
   const records: Record_[] = [];
   const rows: number[] = [];
@@ -50,7 +54,9 @@ async function withSpreadsheetRows<T>(rows: readonly number[], work: () => Promi
     return await work();
   } catch (error) {
     if (!(error instanceof BadUserInputError)) throw error;
-    throw new BadUserInputError(error.problems.map((problem) => ({ ...problem, row: problem.row === null ? null : (rows[problem.row - 1] ?? problem.row) })));
+    throw new BadUserInputError(
+      error.problems.map((problem) => ({ ...problem, row: problem.row === null ? null : (rows[problem.row - 1] ?? problem.row) })),
+    );
   }
 }
 
@@ -66,7 +72,15 @@ export async function importPaymentFile(context: RequestContext, source: TableSo
   // recordProxyPayments books one year at a time; one transaction per file needs one year per file.
   const year = records[0]!.year;
   const otherYears: Problem[] = records.flatMap((record, index) =>
-    record.year === year ? [] : [{ row: rows[index]!, field: 'year', message: `${record.year} differs from ${year} in row ${rows[0]}: a payment file holds one year` }],
+    record.year === year
+      ? []
+      : [
+          {
+            row: rows[index]!,
+            field: 'year',
+            message: `${record.year} differs from ${year} in row ${rows[0]}: a payment file holds one year`,
+          },
+        ],
   );
   if (otherYears.length > 0) throw new BadUserInputError(otherYears);
   const recorded = await withSpreadsheetRows(rows, () =>

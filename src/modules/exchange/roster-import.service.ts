@@ -6,7 +6,14 @@ import { BadUserInputError, type Problem } from '../../shared/errors';
 import { writeAuditEvent } from '../audit/audit-log';
 import { RosterRowChecker, type StagedRosterRow } from '../rosters/domain/roster-row';
 import { assertMaySubmitRoster } from '../rosters/roster-permissions';
-import { createRosterStaging, findStagedDuplicates, STAGING_BATCH_SIZE, insertStagedRows, mergeStagedRoster, type RosterConflict } from '../rosters/roster-merge';
+import {
+  createRosterStaging,
+  findStagedDuplicates,
+  STAGING_BATCH_SIZE,
+  insertStagedRows,
+  mergeStagedRoster,
+  type RosterConflict,
+} from '../rosters/roster-merge';
 import type { RosterImportFields } from './import-fields';
 import { ImportReader } from './import-reader';
 import { ROSTER_SCHEMA } from './import-schemas';
@@ -76,8 +83,12 @@ export async function importRosterFile(db: SqlPool, source: TableSource, request
     staged += batch.length;
     for (const duplicate of await findStagedDuplicates(client)) {
       const [first, ...later] = duplicate.rowNumbers;
-      const rows = duplicate.rowNumbers.length === 2 ? `rows ${first} and ${later[0]}` : `rows ${duplicate.rowNumbers.slice(0, -1).join(', ')} and ${duplicate.rowNumbers.at(-1)}`;
-      for (const row of later) reader.addProblem({ row, field: 'idNumber', message: `${duplicate.idNumber} appears more than once in the file (${rows})` });
+      const rows =
+        duplicate.rowNumbers.length === 2
+          ? `rows ${first} and ${later[0]}`
+          : `rows ${duplicate.rowNumbers.slice(0, -1).join(', ')} and ${duplicate.rowNumbers.at(-1)}`;
+      for (const row of later)
+        reader.addProblem({ row, field: 'idNumber', message: `${duplicate.idNumber} appears more than once in the file (${rows})` });
     }
     if (reader.hasProblems) throw new RejectedImport(reader.problems);
 
@@ -100,7 +111,18 @@ export async function importRosterFile(db: SqlPool, source: TableSource, request
         action: 'IMPORT',
         operation: 'POST /rosters/import',
         personCount: staged,
-        details: { kind: 'roster', category: request.category, county: request.county, asOf: request.asOf, fileHash: request.fileHash, rows: staged, added: merge.added, exited: merge.exited, unchanged: merge.unchanged, conflicts: merge.conflicts.length },
+        details: {
+          kind: 'roster',
+          category: request.category,
+          county: request.county,
+          asOf: request.asOf,
+          fileHash: request.fileHash,
+          rows: staged,
+          added: merge.added,
+          exited: merge.exited,
+          unchanged: merge.unchanged,
+          conflicts: merge.conflicts.length,
+        },
       });
     }
     return {
@@ -118,7 +140,11 @@ export async function importRosterFile(db: SqlPool, source: TableSource, request
   });
 }
 
-function describe(request: RosterImportRequest, merge: { added: number; exited: number; unchanged: number }, alreadyApplied: boolean): string {
+function describe(
+  request: RosterImportRequest,
+  merge: { added: number; exited: number; unchanged: number },
+  alreadyApplied: boolean,
+): string {
   const counts = `${merge.added} added, ${merge.exited} exited, ${merge.unchanged} unchanged`;
   if (alreadyApplied) return `This file (same content, category, county and date) was already applied; nothing changed (${counts})`;
   if (request.dryRun) return `Dry run: nothing was written; the import would give ${counts}`;

@@ -127,7 +127,13 @@ export function normaliseXlsxValue(value: unknown): CellValue {
   if (typeof value === 'string') return value === '' ? null : value;
   if (typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if (typeof value === 'object') {
-    const object = value as { richText?: Array<{ text: string }>; text?: unknown; result?: unknown; error?: unknown; sharedString?: unknown };
+    const object = value as {
+      richText?: Array<{ text: string }>;
+      text?: unknown;
+      result?: unknown;
+      error?: unknown;
+      sharedString?: unknown;
+    };
     if (Array.isArray(object.richText)) return object.richText.map((part) => part.text).join('');
     if ('result' in object) return normaliseXlsxValue(object.result);
     if (typeof object.text === 'string') return object.text;

@@ -14,7 +14,9 @@ export class PersonPaymentsResolver {
 
 @Resolver()
 export class PaymentResolver {
-  @Mutation(() => Int, { description: 'Books proxy payments for a year; returns how many were newly booked (identical re-sends are unchanged)' })
+  @Mutation(() => Int, {
+    description: 'Books proxy payments for a year; returns how many were newly booked (identical re-sends are unchanged)',
+  })
   recordProxyPayments(
     @Arg('year', () => Int) year: number,
     @Arg('payments', () => [PaymentInput]) payments: PaymentInput[],

@@ -40,7 +40,12 @@ export class PaymentService {
     });
 
     return this.context.db.transaction(async (client) => {
-      const personIds = await findVisiblePersonIds(client, viewer, checked.map((payment) => payment.idNumber), yearOf(this.context.today));
+      const personIds = await findVisiblePersonIds(
+        client,
+        viewer,
+        checked.map((payment) => payment.idNumber),
+        yearOf(this.context.today),
+      );
       const booked = isPolicyYear(year) ? await this.queries.booked(client, [...personIds.values()], year) : [];
       const bookedByKey = new Map(booked.map((payment) => [`${payment.personId}|${payment.funder}`, payment]));
 
@@ -52,7 +57,8 @@ export class PaymentService {
           continue;
         }
         const existing = bookedByKey.get(`${personId}|${payment.funder}`);
-        if (existing === undefined) fresh.push({ personId, amount: payment.amount.toString(), paidOn: payment.paidOn, funder: payment.funder });
+        if (existing === undefined)
+          fresh.push({ personId, amount: payment.amount.toString(), paidOn: payment.paidOn, funder: payment.funder });
         else if (!Money.parse(existing.amount).equals(payment.amount) || existing.paidOn !== payment.paidOn) {
           problems.add(
             'amount',

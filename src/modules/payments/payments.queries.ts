@@ -25,21 +25,32 @@ export class PaymentQueries {
   /** Payments already booked for these persons and year. */
   booked(on: Queryable, personIds: readonly number[], year: number): Promise<PaymentRow[]> {
     if (personIds.length === 0) return Promise.resolve([]);
-    return this.db.rows<PaymentRow>(sql`
+    return this.db.rows<PaymentRow>(
+      sql`
       select ${PAYMENT_COLUMNS} from proxy_payment
-      where person_id = any(${[...personIds]}::int[]) and year = ${year}`, on);
+      where person_id = any(${[...personIds]}::int[]) and year = ${year}`,
+      on,
+    );
   }
 
   /** Books new payments in one statement; a row booked meanwhile by someone else is skipped, not doubled. */
-  async insert(on: Queryable, year: number, rows: ReadonlyArray<{ personId: number; amount: string; paidOn: string; funder: string }>, recordedBy: string): Promise<number> {
+  async insert(
+    on: Queryable,
+    year: number,
+    rows: ReadonlyArray<{ personId: number; amount: string; paidOn: string; funder: string }>,
+    recordedBy: string,
+  ): Promise<number> {
     if (rows.length === 0) return 0;
-    const inserted = await this.db.rows<{ id: number }>(sql`
+    const inserted = await this.db.rows<{ id: number }>(
+      sql`
       insert into proxy_payment (person_id, year, amount, paid_on, funder, recorded_by)
       select person_id, ${year}, amount, paid_on, funder, ${recordedBy}
       from unnest(${rows.map((row) => row.personId)}::int[], ${rows.map((row) => row.amount)}::numeric[],
                   ${rows.map((row) => row.paidOn)}::date[], ${rows.map((row) => row.funder)}::text[]) as booked(person_id, amount, paid_on, funder)
       on conflict (person_id, year, funder) do nothing
-      returning id`, on);
+      returning id`,
+      on,
+    );
     return inserted.length;
   }
 }

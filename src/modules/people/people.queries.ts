@@ -44,9 +44,13 @@ function searchPredicate(viewer: Viewer, search: PersonSearch): SqlFragment {
     if (search.county) entryParts.push(sql`filter_entry.county = ${search.county}`);
     if (search.category) entryParts.push(sql`filter_entry.category = ${search.category}`);
     if (search.activeOn) {
-      entryParts.push(sql`filter_entry.recognized_on <= ${search.activeOn}::date and (filter_entry.exited_on is null or ${search.activeOn}::date < filter_entry.exited_on)`);
+      entryParts.push(
+        sql`filter_entry.recognized_on <= ${search.activeOn}::date and (filter_entry.exited_on is null or ${search.activeOn}::date < filter_entry.exited_on)`,
+      );
     }
-    parts.push(sql`exists (select 1 from roster_entry filter_entry where filter_entry.person_id = person.id and ${sql.join(entryParts, ' and ')})`);
+    parts.push(
+      sql`exists (select 1 from roster_entry filter_entry where filter_entry.person_id = person.id and ${sql.join(entryParts, ' and ')})`,
+    );
   }
   if (search.disabilityLevels && search.disabilityLevels.length > 0) {
     parts.push(sql`person.disability_level = any(${[...search.disabilityLevels]}::smallint[])`);
@@ -65,7 +69,13 @@ export class PeopleQueries {
   }
 
   /** One page in id order (keyset), plus one extra row to tell whether another page follows. */
-  async page(viewer: Viewer, search: PersonSearch, first: number, afterId: number | null, currentYear: number): Promise<{ rows: PersonRow[]; hasNextPage: boolean }> {
+  async page(
+    viewer: Viewer,
+    search: PersonSearch,
+    first: number,
+    afterId: number | null,
+    currentYear: number,
+  ): Promise<{ rows: PersonRow[]; hasNextPage: boolean }> {
     const rows = await this.db.rows<PersonRow>(sql`
       select ${PERSON_COLUMNS} from person
       where ${visiblePersonPredicate(viewer, PERSON, currentYear)} and ${searchPredicate(viewer, search)}

@@ -34,7 +34,8 @@ export function parseIdNumberArgument(value: string, field = 'idNumber'): IdNumb
 function validateFilter(filter: PersonFilterInput | null | undefined, problems: ProblemList): PersonSearch {
   if (!filter) return {};
   // Which filter fields a department may use is enforced by the shield (INPUT_PERMISSIONS).
-  if (filter.county != null && !isCountyCode(filter.county)) problems.add('filter.county', `"${filter.county}" is not one of the 14 county codes`);
+  if (filter.county != null && !isCountyCode(filter.county))
+    problems.add('filter.county', `"${filter.county}" is not one of the 14 county codes`);
   for (const level of filter.disabilityLevels ?? []) {
     if (level < 1 || level > 4) problems.add('filter.disabilityLevels', `disability level ${level} is not between 1 and 4`);
   }

@@ -10,7 +10,12 @@ export const NOT_VISIBLE = 'no person with this ID number that you may see';
  * Person ids by ID number, only for persons the viewer may see (DESIGN §4), in one statement.
  * Writers use it so that a county-level user cannot touch, or learn of, persons outside its rows.
  */
-export async function findVisiblePersonIds(on: Queryable, viewer: Viewer, idNumbers: readonly string[], currentYear: number): Promise<Map<string, number>> {
+export async function findVisiblePersonIds(
+  on: Queryable,
+  viewer: Viewer,
+  idNumbers: readonly string[],
+  currentYear: number,
+): Promise<Map<string, number>> {
   if (idNumbers.length === 0) return new Map();
   const { text, values } = sql`
     select person.id, person.id_number as "idNumber" from person

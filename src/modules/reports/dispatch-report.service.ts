@@ -103,7 +103,13 @@ export function dispatchDates(year: number, month: number): { reportDate: IsoDat
 }
 
 /** Assembles the report from the SQL cells: a row for each county in scope (zeros too) and a total. */
-export function assembleDispatchReport(month: string, year: number, reportDate: IsoDate, counties: readonly string[], cells: readonly DispatchCellRow[]): DispatchReportData {
+export function assembleDispatchReport(
+  month: string,
+  year: number,
+  reportDate: IsoDate,
+  counties: readonly string[],
+  cells: readonly DispatchCellRow[],
+): DispatchReportData {
   const perCounty = new Map<string, RowCounts>(counties.map((code) => [code, emptyRow()]));
   for (const cell of cells) {
     const row = perCounty.get(cell.county);
@@ -119,7 +125,8 @@ export function assembleDispatchReport(month: string, year: number, reportDate: 
   }
   const total = emptyRow();
   for (const row of perCounty.values()) {
-    for (const category of ['DIBAO', 'TEKUN', 'RETURNED_POVERTY'] as const) total.byCategory[category] = add(total.byCategory[category], row.byCategory[category]);
+    for (const category of ['DIBAO', 'TEKUN', 'RETURNED_POVERTY'] as const)
+      total.byCategory[category] = add(total.byCategory[category], row.byCategory[category]);
     total.disabledLevel34 += row.disabledLevel34;
   }
   return {
@@ -144,7 +151,13 @@ export async function buildDispatchReport(context: RequestContext, month: string
   const scope = countyInScope(viewer, county);
   const { year, month: monthNumber } = parsed!;
   const { reportDate, populationDate } = dispatchDates(year, monthNumber);
-  const cells = await new ReportsQueries(context.db).dispatchCells({ year, reportDate, populationDate, precedence: context.settings.precedence, county: scope });
+  const cells = await new ReportsQueries(context.db).dispatchCells({
+    year,
+    reportDate,
+    populationDate,
+    precedence: context.settings.precedence,
+    county: scope,
+  });
   const counties = scope === null ? COUNTIES.map((entry) => entry.code) : [scope];
   return assembleDispatchReport(month, year, reportDate, counties, cells);
 }

@@ -90,7 +90,11 @@ export function screeningSql(query: ScreeningQuery): SqlFragment {
     join person on person.id = decision.person_id
     where decision.on_roster and decision.status in ${ELIGIBLE_STATUSES_SQL} and person.disability_level in (3, 4)
       and ${query.visible}
-      and ${query.county === null ? sql`true` : sql`exists (select 1 from roster_entry county_entry where county_entry.person_id = person.id
-             and county_entry.county = ${query.county} and ${activeOnSql(sql.raw('county_entry'), cutOff)})`}
+      and ${
+        query.county === null
+          ? sql`true`
+          : sql`exists (select 1 from roster_entry county_entry where county_entry.person_id = person.id
+             and county_entry.county = ${query.county} and ${activeOnSql(sql.raw('county_entry'), cutOff)})`
+      }
     order by person.id_number`;
 }

@@ -3,7 +3,9 @@ import { HardshipCategoryEnum } from '../../app/graphql-enums';
 import type { HardshipCategory } from '../../shared/domain';
 import { PersonNode } from '../people/person.types';
 
-@ObjectType('ScreeningEntry', { description: 'R10: a level 3/4 disabled person already proxy-paid this year; remove from the federation subsidy' })
+@ObjectType('ScreeningEntry', {
+  description: 'R10: a level 3/4 disabled person already proxy-paid this year; remove from the federation subsidy',
+})
 export class ScreeningEntryNode {
   @Field(() => PersonNode)
   person!: PersonNode;

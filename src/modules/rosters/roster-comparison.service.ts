@@ -32,7 +32,9 @@ export class RosterComparisonService {
       county: countyInScope(viewer, county),
     });
     const pick = (kind: string): ComparisonEntryNode[] =>
-      rows.filter((row) => row.kind === kind).map(({ idNumber, name, county: rowCounty, before, after }) => ({ idNumber, name, county: rowCounty, before, after }));
+      rows
+        .filter((row) => row.kind === kind)
+        .map(({ idNumber, name, county: rowCounty, before, after }) => ({ idNumber, name, county: rowCounty, before, after }));
     return { added: pick('ADDED'), removed: pick('REMOVED'), changed: pick('CHANGED') };
   }
 }

@@ -14,7 +14,8 @@ import { RosterSubmission } from './roster-submission.entity';
 // One open period per person, roster and county: whole-list submissions rely on it.
 @Index({
   name: 'roster_entry_open_unique',
-  expression: 'create unique index "roster_entry_open_unique" on "roster_entry" ("person_id", "category", "county") where "exited_on" is null',
+  expression:
+    'create unique index "roster_entry_open_unique" on "roster_entry" ("person_id", "category", "county") where "exited_on" is null',
 })
 @Index({ name: 'roster_entry_person_idx', properties: ['person', 'recognizedOn'] })
 @Index({ name: 'roster_entry_category_county_dates_idx', properties: ['category', 'county', 'recognizedOn', 'exitedOn'] })

@@ -96,9 +96,15 @@ function openEntryOfRoster(params: StagedRosterParams): SqlFragment {
 }
 
 /** R8 conflicts: persons on the list who on asOf are active on another roster (another category, or this one in another county). */
-async function findConflicts(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[]): Promise<RosterConflict[]> {
+async function findConflicts(
+  client: PoolClient,
+  params: StagedRosterParams,
+  precedence: readonly HardshipCategory[],
+): Promise<RosterConflict[]> {
   const order = [...precedence];
-  const { rows } = await run(client, sql`
+  const { rows } = await run(
+    client,
+    sql`
     with other as (
       select staged.row_number, staged.id_number, entry.person_id, entry.category, entry.county
       from roster_staging staged
@@ -116,7 +122,8 @@ async function findConflicts(client: PoolClient, params: StagedRosterParams, pre
     )
     select other.id_number as "idNumber", other.category as "otherCategory", other.county as "otherCounty", winner.category as "countedCategory"
     from other join winner using (person_id)
-    order by other.row_number, array_position(${order}::text[], other.category), other.county`);
+    order by other.row_number, array_position(${order}::text[], other.category), other.county`,
+  );
   return rows.map((row) => ({
     idNumber: String(row.idNumber),
     otherCategory: row.otherCategory as HardshipCategory,
@@ -126,7 +133,9 @@ async function findConflicts(client: PoolClient, params: StagedRosterParams, pre
 }
 
 async function countChanges(client: PoolClient, params: StagedRosterParams): Promise<{ added: number; exited: number; unchanged: number }> {
-  const { rows } = await run(client, sql`
+  const { rows } = await run(
+    client,
+    sql`
     select
       (select count(*) from roster_staging staged
          left join person on person.id_number = staged.id_number
@@ -136,7 +145,8 @@ async function countChanges(client: PoolClient, params: StagedRosterParams): Pro
          where exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)}))::int as unchanged,
       (select count(*) from roster_entry open_entry
          where ${openEntryOfRoster(params)}
-           and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id))::int as exited`);
+           and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id))::int as exited`,
+  );
   const row = rows[0]!;
   return { added: Number(row.added), exited: Number(row.exited), unchanged: Number(row.unchanged) };
 }
@@ -156,7 +166,11 @@ async function refreshStaleStatistics(client: PoolClient): Promise<void> {
 }
 
 /** Runs inside the caller's transaction. With dryRun it computes counts and conflicts and writes nothing. */
-export async function mergeStagedRoster(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[]): Promise<RosterMergeResult> {
+export async function mergeStagedRoster(
+  client: PoolClient,
+  params: StagedRosterParams,
+  precedence: readonly HardshipCategory[],
+): Promise<RosterMergeResult> {
   // Temp tables are never auto-analysed; without statistics the planner guesses badly on large lists.
   await client.query('analyze roster_staging');
   await refreshStaleStatistics(client);
@@ -172,7 +186,12 @@ export async function mergeStagedRoster(client: PoolClient, params: StagedRoster
   }
 }
 
-async function mergeWithPlanner(client: PoolClient, params: StagedRosterParams, precedence: readonly HardshipCategory[], staged: number): Promise<RosterMergeResult> {
+async function mergeWithPlanner(
+  client: PoolClient,
+  params: StagedRosterParams,
+  precedence: readonly HardshipCategory[],
+  staged: number,
+): Promise<RosterMergeResult> {
   if (!params.dryRun) {
     // Two submissions of the same roster at once would each exit the other's additions: serialise them.
     await run(client, sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
@@ -180,43 +199,61 @@ async function mergeWithPlanner(client: PoolClient, params: StagedRosterParams, 
   const conflicts = await findConflicts(client, params, precedence);
   if (params.dryRun) return { ...(await countChanges(client, params)), conflicts };
 
-  const submission = await run(client, sql`
+  const submission = await run(
+    client,
+    sql`
     insert into roster_submission (submitted_by, department, submitter_county, category, county, as_of, file_hash)
     values (${params.viewer.subject}, ${params.viewer.department}, ${params.viewer.county}, ${params.category}, ${params.county}, ${params.asOf}::date, ${params.fileHash})
-    returning id`);
+    returning id`,
+  );
   const submissionId = Number(submission.rows[0]!.id);
 
   // People not known yet are created from their row; pension status starts NOT_ENROLLED (DESIGN §6).
   // The unique index decides who is new: no join against the table being filled.
-  await run(client, sql`
+  await run(
+    client,
+    sql`
     insert into person (id_number, name, gender, birth_date, disability_level)
     select staged.id_number, staged.name, staged.gender, staged.birth_date, staged.disability_level
     from roster_staging staged
-    on conflict (id_number) do nothing`);
+    on conflict (id_number) do nothing`,
+  );
 
   // The latest list gives the name; a given disability level updates the person's level (R7). Only changed rows are written.
-  await run(client, sql`
+  await run(
+    client,
+    sql`
     update person set name = staged.name, disability_level = coalesce(staged.disability_level, person.disability_level), updated_at = now()
     from roster_staging staged
     where person.id_number = staged.id_number
-      and (person.name <> staged.name or (staged.disability_level is not null and person.disability_level is distinct from staged.disability_level))`);
+      and (person.name <> staged.name or (staged.disability_level is not null and person.disability_level is distinct from staged.disability_level))`,
+  );
 
   // Missing from the list: the open period ends on asOf (never before it began, which the table forbids).
-  const exited = await run(client, sql`
+  const exited = await run(
+    client,
+    sql`
     update roster_entry open_entry set exited_on = greatest(${params.asOf}::date, open_entry.recognized_on)
     where ${openEntryOfRoster(params)}
-      and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id)`);
+      and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id)`,
+  );
 
   // On the list without an open period (new, or reappearing after leaving): a new period.
-  const added = await run(client, sql`
+  const added = await run(
+    client,
+    sql`
     insert into roster_entry (person_id, category, county, recognized_on, disability_level, source_department, submission_id)
     select person.id, ${params.category}, ${params.county}, staged.recognized_on, staged.disability_level, ${params.viewer.department}, ${submissionId}
     from roster_staging staged
     join person on person.id_number = staged.id_number
-    where not exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)})`);
+    where not exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)})`,
+  );
 
   const counts = { added: added.rowCount, exited: exited.rowCount, unchanged: staged - added.rowCount };
-  await run(client, sql`
-    update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged} where id = ${submissionId}`);
+  await run(
+    client,
+    sql`
+    update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged} where id = ${submissionId}`,
+  );
   return { ...counts, conflicts };
 }

@@ -5,8 +5,13 @@ import { SubmitRosterInput, SubmitRosterResult } from './roster.types';
 
 @Resolver()
 export class RosterResolver {
-  @Mutation(() => SubmitRosterResult, { description: 'The whole list of one category and county as of asOf: adds, exits (exitedOn = asOf), leaves the rest' })
-  submitRoster(@Arg('input', () => SubmitRosterInput) input: SubmitRosterInput, @Ctx() context: RequestContext): Promise<SubmitRosterResult> {
+  @Mutation(() => SubmitRosterResult, {
+    description: 'The whole list of one category and county as of asOf: adds, exits (exitedOn = asOf), leaves the rest',
+  })
+  submitRoster(
+    @Arg('input', () => SubmitRosterInput) input: SubmitRosterInput,
+    @Ctx() context: RequestContext,
+  ): Promise<SubmitRosterResult> {
     return new RosterService(context).submit(input);
   }
 }

@@ -17,7 +17,8 @@ export class RosterService {
     assertMaySubmitRoster(viewer, input.category, input.county);
 
     const problems: Problem[] = [];
-    if (!isCountyCode(input.county)) problems.push({ row: null, field: 'county', message: `"${input.county}" is not one of the 14 county codes` });
+    if (!isCountyCode(input.county))
+      problems.push({ row: null, field: 'county', message: `"${input.county}" is not one of the 14 county codes` });
     const checker = new RosterRowChecker({ asOf: input.asOf, fieldPrefix: 'entries.', trackDuplicates: true });
     const rows: StagedRosterRow[] = [];
     input.entries.forEach((entry, index) => {

@@ -1,13 +1,16 @@
 import type { SqlPool } from '../../app/sql-pool';
 import { ROSTER_OWNER } from '../../shared/domain';
 import { sql } from '../../shared/sql';
-import { SyntheticCity, type SyntheticPerson } from './synthetic-city';
+import { type SyntheticCity, type SyntheticPerson } from './synthetic-city';
 
 // Bulk writer for synthetic people: one INSERT ... SELECT FROM unnest(...) per table and batch.
 
 export const SEED_BATCH = 5_000;
 
-export async function insertSyntheticBatch(db: SqlPool, people: SyntheticPerson[]): Promise<{ persons: number; entries: number; payments: number }> {
+export async function insertSyntheticBatch(
+  db: SqlPool,
+  people: SyntheticPerson[],
+): Promise<{ persons: number; entries: number; payments: number }> {
   return db.transaction(async (client) => {
     const inserted = await db.rows<{ id: number; idNumber: string }>(
       sql`insert into person (id_number, name, gender, birth_date, disability_level, pension_status)
@@ -19,7 +22,15 @@ export async function insertSyntheticBatch(db: SqlPool, people: SyntheticPerson[
       client,
     );
     const ids = new Map(inserted.map((row) => [row.idNumber, row.id]));
-    const entries = { person: [] as number[], category: [] as string[], county: [] as string[], recognized: [] as string[], exited: [] as (string | null)[], level: [] as (number | null)[], source: [] as string[] };
+    const entries = {
+      person: [] as number[],
+      category: [] as string[],
+      county: [] as string[],
+      recognized: [] as string[],
+      exited: [] as (string | null)[],
+      level: [] as (number | null)[],
+      source: [] as string[],
+    };
     const payments = { person: [] as number[], year: [] as number[], amount: [] as string[], paidOn: [] as string[] };
     for (const person of people) {
       const id = ids.get(person.idNumber);
@@ -68,7 +79,10 @@ export async function seedPersons(
   let done = 0;
   while (done < total) {
     const size = Math.min(SEED_BATCH, total - done);
-    const counts = await insertSyntheticBatch(db, Array.from({ length: size }, () => city.next()));
+    const counts = await insertSyntheticBatch(
+      db,
+      Array.from({ length: size }, () => city.next()),
+    );
     done += size;
     totals.persons += counts.persons;
     totals.entries += counts.entries;

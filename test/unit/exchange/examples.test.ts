@@ -11,7 +11,10 @@ describe('sample files in examples/', () => {
     for (const name of ['roster-utf8.csv', 'roster-gbk.csv', 'roster.xlsx']) {
       const { records, problems } = await readAllRecords(fileSource(path.join(EXAMPLES, name)), ROSTER_SCHEMA);
       expect(problems, name).toEqual([]);
-      expect(records.map((record) => [record.record.name, record.record.disabilityLevel, record.record.recognizedOn]), name).toEqual([
+      expect(
+        records.map((record) => [record.record.name, record.record.disabilityLevel, record.record.recognizedOn]),
+        name,
+      ).toEqual([
         ['张三', null, '2024-01-05'],
         ['李四', 3, '2024-02-20'],
         ['王五', 4, '2024-03-01'],

@@ -25,7 +25,12 @@ const EXPECTED = [
 
 describe('roster file reading', () => {
   it('should read the same records when the file is UTF-8 CSV without BOM, with BOM, GBK CSV or XLSX', async () => {
-    for (const file of [utf8Csv(CHINESE_ROSTER), utf8Csv(CHINESE_ROSTER, { bom: true }), gbkCsv(CHINESE_ROSTER), await xlsxFile(CHINESE_ROSTER)]) {
+    for (const file of [
+      utf8Csv(CHINESE_ROSTER),
+      utf8Csv(CHINESE_ROSTER, { bom: true }),
+      gbkCsv(CHINESE_ROSTER),
+      await xlsxFile(CHINESE_ROSTER),
+    ]) {
       const { records, problems } = await readAllRecords(bufferSource(file), ROSTER_SCHEMA);
       expect(problems).toEqual([]);
       expect(records).toEqual(EXPECTED);
@@ -86,7 +91,10 @@ describe('roster file reading', () => {
   });
 
   it('should name each missing required column when the header lacks it', async () => {
-    const file = utf8Csv([['身份证号', '备注'], [ID_A, 'x']]);
+    const file = utf8Csv([
+      ['身份证号', '备注'],
+      [ID_A, 'x'],
+    ]);
     const { records, problems } = await readAllRecords(bufferSource(file), ROSTER_SCHEMA);
     expect(records).toEqual([]);
     expect(problems.map((problem) => [problem.row, problem.field])).toEqual([
@@ -108,7 +116,11 @@ describe('roster file reading', () => {
   });
 
   it('should stop with BAD_USER_INPUT when the file has more rows than allowed', async () => {
-    const file = utf8Csv([['身份证号', '姓名', '认定日期'], [ID_A, '张三', '2021-01-05'], [ID_B, '李四', '2021-01-05']]);
+    const file = utf8Csv([
+      ['身份证号', '姓名', '认定日期'],
+      [ID_A, '张三', '2021-01-05'],
+      [ID_B, '李四', '2021-01-05'],
+    ]);
     await expect(readAllRecords(bufferSource(file), ROSTER_SCHEMA, { maxRows: 1 })).rejects.toBeInstanceOf(BadUserInputError);
   });
 
@@ -137,7 +149,11 @@ describe('roster file reading', () => {
 
 describe('enrolment and payment file reading', () => {
   it('should read enrolment rows when headers are Chinese', async () => {
-    const file = gbkCsv([['参保状态', '身份证号'], ['参保缴费', ID_A], ['NOT_ENROLLED', ID_B]]);
+    const file = gbkCsv([
+      ['参保状态', '身份证号'],
+      ['参保缴费', ID_A],
+      ['NOT_ENROLLED', ID_B],
+    ]);
     const { records, problems } = await readAllRecords(bufferSource(file), ENROLMENT_SCHEMA);
     expect(problems).toEqual([]);
     expect(records.map((record) => record.record)).toEqual([

@@ -37,7 +37,8 @@ export function checkFundingRule(input: RawFundingRule, problems: ProblemList): 
     problems.add('year', `year ${input.year} is not between ${POLICY_YEARS.from} and ${POLICY_YEARS.to}`);
   }
   let standard: Money | null = null;
-  if (!Money.isDecimalString(input.standard)) problems.add('standard', `"${input.standard}" is not an amount in yuan with at most two decimals`);
+  if (!Money.isDecimalString(input.standard))
+    problems.add('standard', `"${input.standard}" is not an amount in yuan with at most two decimals`);
   else {
     standard = Money.parse(input.standard);
     if (standard.isNegative()) problems.add('standard', `standard ${standard.toString()} must not be negative`);

@@ -90,22 +90,35 @@ function countyWords(code: string): string {
  * NEXT_YEAR reading: among the entries recognised from Y-11-01 to Y-12-31 (whatever their exit), the
  * one that wins precedence (same order as R8) gives the category and county.
  */
-export function nextYearEntry<T extends DatedEntry>(entries: readonly T[], year: number, precedence: readonly HardshipCategory[]): T | null {
+export function nextYearEntry<T extends DatedEntry>(
+  entries: readonly T[],
+  year: number,
+  precedence: readonly HardshipCategory[],
+): T | null {
   const late = entries.filter((entry) => entry.recognizedOn >= `${year}-11-01` && entry.recognizedOn <= `${year}-12-31`);
   if (late.length === 0) return null;
   return [...late].sort(compareByPrecedence(precedence))[0]!;
 }
 
 /** R1/R5: the standard and the shares; city share rounded half-up to the cent, county share the rest. */
-export function fundingSplit(rule: Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'>): { amount: Money; cityShare: Money; countyShare: Money } {
+export function fundingSplit(rule: Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'>): {
+  amount: Money;
+  cityShare: Money;
+  countyShare: Money;
+} {
   const amount = Money.parse(rule.standard);
   const cityShare = amount.shareInBasisPoints(rule.cityShareBasisPoints);
   return { amount, cityShare, countyShare: amount.minus(cityShare) };
 }
 
-function ruleFor(facts: EligibilityFacts, county: string): Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'> & { isDefault: boolean } {
+function ruleFor(
+  facts: EligibilityFacts,
+  county: string,
+): Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'> & { isDefault: boolean } {
   const rule = facts.fundingRules.find((candidate) => candidate.county === county && candidate.year === facts.year);
-  return rule ? { ...rule, isDefault: false } : { standard: DEFAULT_STANDARD, cityShareBasisPoints: DEFAULT_CITY_SHARE_BASIS_POINTS, isDefault: true };
+  return rule
+    ? { ...rule, isDefault: false }
+    : { standard: DEFAULT_STANDARD, cityShareBasisPoints: DEFAULT_CITY_SHARE_BASIS_POINTS, isDefault: true };
 }
 
 function percent(basisPoints: number): string {
@@ -130,10 +143,23 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
           facts.entries.length === 0
             ? `on no hardship roster, so not on the proxy roster of ${year}`
             : exited.length > 0
-              ? `left the roster on ${exited.map((entry) => entry.exitedOn).sort().at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
+              ? `left the roster on ${exited
+                  .map((entry) => entry.exitedOn)
+                  .sort()
+                  .at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
               : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`,
       });
-      return { year, status: 'INELIGIBLE', countedCategory: null, county: null, fundingDepartment: null, amount: zero, cityShare: zero, countyShare: zero, reasons };
+      return {
+        year,
+        status: 'INELIGIBLE',
+        countedCategory: null,
+        county: null,
+        fundingDepartment: null,
+        amount: zero,
+        cityShare: zero,
+        countyShare: zero,
+        reasons,
+      };
     }
     const department = fundingDepartmentOf(late.category)!;
     reasons.push({
@@ -141,7 +167,17 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
       message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
     });
     reasons.push({ rule: 'R9', message: `funds will come from the ${department} budget` });
-    return { year, status: 'NEXT_YEAR', countedCategory: late.category, county: late.county, fundingDepartment: department, amount: zero, cityShare: zero, countyShare: zero, reasons };
+    return {
+      year,
+      status: 'NEXT_YEAR',
+      countedCategory: late.category,
+      county: late.county,
+      fundingDepartment: department,
+      amount: zero,
+      cityShare: zero,
+      countyShare: zero,
+      reasons,
+    };
   }
 
   const department = fundingDepartmentOf(counted.category)!;
@@ -179,7 +215,17 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
   }
 
   if (status === 'INELIGIBLE') {
-    return { year, status, countedCategory: counted.category, county: counted.county, fundingDepartment: department, amount: zero, cityShare: zero, countyShare: zero, reasons };
+    return {
+      year,
+      status,
+      countedCategory: counted.category,
+      county: counted.county,
+      fundingDepartment: department,
+      amount: zero,
+      cityShare: zero,
+      countyShare: zero,
+      reasons,
+    };
   }
   const rule = ruleFor(facts, counted.county);
   const split = fundingSplit(rule);

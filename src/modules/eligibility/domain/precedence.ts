@@ -30,7 +30,11 @@ export function compareByPrecedence(precedence: readonly HardshipCategory[]) {
 }
 
 /** The entry that decides the counted category and county on `date`, or null when none is active. */
-export function countedEntry<T extends DatedEntry>(entries: readonly T[], date: IsoDate, precedence: readonly HardshipCategory[]): T | null {
+export function countedEntry<T extends DatedEntry>(
+  entries: readonly T[],
+  date: IsoDate,
+  precedence: readonly HardshipCategory[],
+): T | null {
   const active = entries.filter((entry) => isActiveOn(entry, date));
   if (active.length === 0) return null;
   return [...active].sort(compareByPrecedence(precedence))[0]!;
@@ -42,7 +46,9 @@ export function personCounty(entries: readonly DatedEntry[], today: IsoDate, pre
   if (counted) return counted.county;
   if (entries.length === 0) return null;
   const latest = [...entries].sort(
-    (left, right) => (left.recognizedOn > right.recognizedOn ? -1 : left.recognizedOn < right.recognizedOn ? 1 : 0) || (left.county < right.county ? -1 : 1),
+    (left, right) =>
+      (left.recognizedOn > right.recognizedOn ? -1 : left.recognizedOn < right.recognizedOn ? 1 : 0) ||
+      (left.county < right.county ? -1 : 1),
   );
   return latest[0]!.county;
 }
@@ -50,7 +56,8 @@ export function personCounty(entries: readonly DatedEntry[], today: IsoDate, pre
 /** The precedence must start with RETURNED_POVERTY (fixed by the notice) and name each category once. */
 export function parsePrecedence(text: string): HardshipCategory[] {
   const items = text.split(',').map((item) => item.trim());
-  const valid = items.length === 3 && new Set(items).size === 3 && items.every((item) => DEFAULT_PRECEDENCE.includes(item as HardshipCategory));
+  const valid =
+    items.length === 3 && new Set(items).size === 3 && items.every((item) => DEFAULT_PRECEDENCE.includes(item as HardshipCategory));
   if (!valid || items[0] !== 'RETURNED_POVERTY') {
     throw new RangeError('must list RETURNED_POVERTY first, then TEKUN and DIBAO in either order, separated by commas');
   }

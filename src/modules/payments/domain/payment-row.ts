@@ -23,7 +23,6 @@ export interface CheckedPayment {
   funder: string;
 }
 
-
 export function checkPaymentRow(input: RawPaymentRow, row: number, problems: ProblemList): CheckedPayment | null {
   let ok = true;
   const fail = (field: string, message: string) => {

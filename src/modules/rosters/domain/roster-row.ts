@@ -68,7 +68,8 @@ export class RosterRowChecker {
 
     const recognizedOn = (input.recognizedOn ?? '').trim();
     if (!isIsoDate(recognizedOn)) add('recognizedOn', `recognition date "${recognizedOn}" is not a real date written YYYY-MM-DD`);
-    else if (recognizedOn > this.options.asOf) add('recognizedOn', `recognition date ${recognizedOn} is after the list date ${this.options.asOf}`);
+    else if (recognizedOn > this.options.asOf)
+      add('recognizedOn', `recognition date ${recognizedOn} is after the list date ${this.options.asOf}`);
 
     if (problems.length > before || idNumber === null) return null;
     return {
