@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ensureDatabase } from '../src/app/database';
-import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
-import { freePort } from '../src/app/free-port';
-import type { Logger } from '../src/app/logger';
+import { ensureDatabase } from '../src/infrastructure/database/database';
+import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
+import { freePort } from '../src/infrastructure/free-port';
+import type { Logger } from '../src/infrastructure/logger';
 import { migrate, openOrm } from '../src/app/orm';
-import { SqlPool } from '../src/app/sql-pool';
+import { SqlPool } from '../src/infrastructure/database/sql-pool';
 
 // What every benchmark needs first: a migrated database, in a throw-away embedded PostgreSQL unless a
 // URL is given, and a way to drop it all afterwards.

@@ -1,4 +1,4 @@
-import type { SqlPool } from '../src/app/sql-pool';
+import type { SqlPool } from '../src/infrastructure/database/sql-pool';
 import { sql } from '../src/shared/sql';
 
 // Each case: a GraphQL operation and the raw SQL that fetches the same rows (the floor for that work).

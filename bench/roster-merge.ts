@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { openBenchDatabase } from './bench-database';
-import { createLogger } from '../src/app/logger';
-import { type SqlPool } from '../src/app/sql-pool';
+import { createLogger } from '../src/infrastructure/logger';
+import { type SqlPool } from '../src/infrastructure/database/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { RosterRowChecker, type StagedRosterRow } from '../src/modules/rosters/domain/roster-row';
 import { createRosterStaging, findStagedDuplicates, insertStagedRows, mergeStagedRoster } from '../src/modules/rosters/roster-merge';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/app/logger';
+import { createLogger } from '../src/infrastructure/logger';
 import { createServer } from '../src/app/server';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { seedPersons } from '../src/modules/seed/seed-writer';

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from './config/config';
-import { openDatabase } from './app/database';
-import { createLogger } from './app/logger';
+import { openDatabase } from './infrastructure/database/database';
+import { createLogger } from './infrastructure/logger';
 import { migrate, openOrm } from './app/orm';
 import { createServer } from './app/server';
-import { SqlPool } from './app/sql-pool';
+import { SqlPool } from './infrastructure/database/sql-pool';
 
 // config -> database (embedded or DATABASE_URL) -> migrations -> server; and back down on SIGINT/SIGTERM.
 async function main(): Promise<void> {

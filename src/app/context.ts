@@ -4,9 +4,9 @@ import { todayInChina, type IsoDate } from '../shared/dates';
 import type { HardshipCategory } from '../shared/domain';
 import { UnauthenticatedError } from '../shared/errors';
 import type { PersonReadCollector } from '../modules/audit/person-reads';
-import type { Logger } from './logger';
+import type { Logger } from '../infrastructure/logger';
 import { createLoaders, type Loaders } from './loaders';
-import type { SqlPool } from './sql-pool';
+import type { SqlPool } from '../infrastructure/database/sql-pool';
 
 export interface PolicySettings {
   precedence: readonly HardshipCategory[];

@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, BadUserInputError } from '../shared/errors';
-import type { Logger } from './logger';
+import type { Logger } from '../infrastructure/logger';
 
 // The one place where errors become GraphQL errors: our codes pass through with their problems;
 // anything unexpected is logged and, in production, reported without internals.

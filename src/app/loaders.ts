@@ -4,7 +4,7 @@ import { createEligibilityLoaders } from '../modules/eligibility/eligibility.loa
 import { PaymentQueries, type PaymentRow } from '../modules/payments/payments.queries';
 import { PeopleQueries, type EntryRow } from '../modules/people/people.queries';
 import type { HardshipCategory } from '../shared/domain';
-import type { SqlPool } from './sql-pool';
+import type { SqlPool } from '../infrastructure/database/sql-pool';
 
 // One set of loaders per request: batching within the request, never a cache shared between users.
 

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
-import { openDatabase } from '../app/database';
-import { createLogger } from '../app/logger';
+import { openDatabase } from '../infrastructure/database/database';
+import { createLogger } from '../infrastructure/logger';
 import { migrate, openOrm } from '../app/orm';
-import { SqlPool } from '../app/sql-pool';
+import { SqlPool } from '../infrastructure/database/sql-pool';
 import { todayInChina, yearOf } from '../shared/dates';
 import { sql } from '../shared/sql';
 import { seedPersons } from '../modules/seed/seed-writer';

@@ -1,7 +1,7 @@
 import { IdNumber } from '../../src/shared/id-number';
 import type { HardshipCategory, PensionStatus } from '../../src/shared/domain';
 import { sql } from '../../src/shared/sql';
-import type { SqlPool } from '../../src/app/sql-pool';
+import type { SqlPool } from '../../src/infrastructure/database/sql-pool';
 
 // Object mothers: valid by default, every field overridable.
 

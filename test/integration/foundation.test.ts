@@ -1,8 +1,8 @@
 import jwt from 'jsonwebtoken';
 import supertest from 'supertest';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { createServer } from '../../src/app/server';
-import { SqlPool } from '../../src/app/sql-pool';
+import { SqlPool } from '../../src/infrastructure/database/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anIdNumber, insertPerson } from '../factories/person.factory';

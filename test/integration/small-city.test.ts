@@ -3,7 +3,7 @@ import { insertPerson } from '../factories/person.factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { sql } from '../../src/shared/sql';
 import { createRequestContext } from '../../src/app/context';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { buildDispatchReport } from '../../src/modules/reports/dispatch-report.service';
 import type { Viewer } from '../../src/shared/auth';

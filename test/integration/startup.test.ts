@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/shared/auth';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
-import { freePort } from '../../src/app/free-port';
+import { freePort } from '../../src/infrastructure/free-port';
 
 // The product as a new user runs it: `npm start` with no DATABASE_URL, Ctrl-C, start again.
 

@@ -1,11 +1,11 @@
 import { inject } from 'vitest';
 import supertest from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
 import { createServer, type AppServer } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
-import { SqlPool } from '../../src/app/sql-pool';
+import { SqlPool } from '../../src/infrastructure/database/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';

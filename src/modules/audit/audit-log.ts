@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { Viewer } from '../../shared/auth';
-import type { Logger } from '../../app/logger';
-import type { SqlPool } from '../../app/sql-pool';
+import type { Logger } from '../../infrastructure/logger';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { AuditQueries, type NewAuditEvent } from './audit.queries';
 
 // Successful writes leave an audit_event row in the same transaction: both happen, or neither.

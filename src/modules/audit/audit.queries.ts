@@ -1,4 +1,4 @@
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { sql, type SqlFragment } from '../../shared/sql';
 
 export interface NewAuditEvent {

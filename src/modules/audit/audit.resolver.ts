@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../app/context';
-import { DepartmentEnum } from '../../app/graphql-enums';
-import { DateScalar } from '../../app/scalars';
+import { DepartmentEnum } from '../../shared/graphql/enums';
+import { DateScalar } from '../../shared/graphql/scalars';
 import type { Department } from '../../shared/domain';
 import { AuditService } from './audit.service';
 import { AuditEventConnection } from './audit.types';

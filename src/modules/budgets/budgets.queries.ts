@@ -1,6 +1,6 @@
 import type { Department, HardshipCategory } from '../../shared/domain';
 import { sql } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
 
 export interface BudgetLineRow {

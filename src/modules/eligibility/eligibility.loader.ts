@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import type { HardshipCategory } from '../../shared/domain';
 import { decideEligibility, type EligibilityDecision, type FundingRuleFacts } from './domain/eligibility';
 import { EligibilityQueries } from './eligibility.queries';

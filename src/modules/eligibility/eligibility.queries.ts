@@ -1,7 +1,7 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { EligibilityStatus, HardshipCategory, PensionStatus } from '../../shared/domain';
 import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { basisPointsOf, DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
 import type { DatedEntry } from './domain/precedence';
 

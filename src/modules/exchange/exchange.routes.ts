@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { createRequestContext, type AppServices } from '../../app/context';
-import { sendHttpError } from '../../app/http-errors';
+import { sendHttpError } from '../../infrastructure/http/http-errors';
 import { viewerFromHeader, type Viewer } from '../../shared/auth';
 import { BadUserInputError, ForbiddenError, UnauthenticatedError } from '../../shared/errors';
 import { isGranted, PERMISSIONS } from '../access/permission-table';

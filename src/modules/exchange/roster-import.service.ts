@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import type { Viewer } from '../../shared/auth';
 import type { HardshipCategory } from '../../shared/domain';
 import { BadUserInputError, type Problem } from '../../shared/errors';

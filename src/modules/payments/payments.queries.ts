@@ -1,4 +1,4 @@
-import type { Queryable, SqlPool } from '../../app/sql-pool';
+import type { Queryable, SqlPool } from '../../infrastructure/database/sql-pool';
 import { sql } from '../../shared/sql';
 
 export interface PaymentRow {

@@ -2,7 +2,7 @@ import type { Viewer } from '../../shared/auth';
 import type { HardshipCategory, PensionStatus } from '../../shared/domain';
 import type { IsoDate } from '../../shared/dates';
 import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { entryScope, visibleCategories, visiblePersonPredicate } from '../access/row-filters';
 
 export interface PersonRow {

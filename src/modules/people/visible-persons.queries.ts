@@ -1,4 +1,4 @@
-import type { Queryable } from '../../app/sql-pool';
+import type { Queryable } from '../../infrastructure/database/sql-pool';
 import type { Viewer } from '../../shared/auth';
 import { sql } from '../../shared/sql';
 import { visiblePersonPredicate } from '../access/row-filters';

@@ -1,7 +1,7 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
 import type { PersonRow } from '../people/people.queries';
 

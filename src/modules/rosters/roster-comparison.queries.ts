@@ -1,7 +1,7 @@
 import type { IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { countedEntriesSql } from '../eligibility/eligibility.queries';
 
 export type ComparisonKind = 'ADDED' | 'REMOVED' | 'CHANGED';

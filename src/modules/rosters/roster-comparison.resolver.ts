@@ -1,7 +1,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../app/context';
-import { DateScalar } from '../../app/scalars';
-import { HardshipCategoryEnum } from '../../app/graphql-enums';
+import { DateScalar } from '../../shared/graphql/scalars';
+import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
 import { RosterComparisonService } from './roster-comparison.service';
 import { RosterComparisonNode } from './roster-comparison.types';

