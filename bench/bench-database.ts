@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-p
 import { freePort } from '../src/infrastructure/free-port';
 import type { Logger } from '../src/infrastructure/logger';
 import { migrate, openOrm } from '../src/app/orm';
-import { SqlPool } from '../src/infrastructure/database/sql-pool';
+import { DatabaseQueryRunner } from '../src/infrastructure/database/query-runner';
 
 // What every benchmark needs first: a migrated database, in a throw-away embedded PostgreSQL unless a
 // URL is given, and a way to drop it all afterwards.
@@ -15,7 +15,7 @@ import { SqlPool } from '../src/infrastructure/database/sql-pool';
 export interface BenchDatabase {
   url: string;
   orm: MikroORM;
-  db: SqlPool;
+  db: DatabaseQueryRunner;
   /** Closes the pools, stops the embedded server and removes its folder. */
   close(): Promise<void>;
 }
@@ -49,15 +49,15 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
     }
     url = embedded.urlFor('pension_aid_bench');
   }
-  const orm = await openOrm(url, logger, 4);
+  // One pool, as in the server: MikroORM's, which the query runner borrows from.
+  const orm = await openOrm(url, logger, options.poolMax ?? 8);
   await migrate(orm);
-  const db = new SqlPool(url, options.poolMax ?? 8);
+  const db = DatabaseQueryRunner.over(orm);
   return {
     url,
     orm,
     db,
     async close() {
-      await db.close();
       await orm.close(true);
       await stopEmbedded();
     },

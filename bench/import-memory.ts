@@ -85,9 +85,9 @@ interface ServerReady {
 /** Child process: embedded PostgreSQL and the app, nothing else, so that its RSS is the server's alone. */
 async function serve(): Promise<void> {
   const logger = createLogger('warn');
-  const { orm, db, close } = await openBenchDatabase({ logger, poolMax: 5 });
+  const { db, close } = await openBenchDatabase({ logger, poolMax: 5 });
   const server = await createServer({
-    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger },
+    services: { db, settings: { precedence: DEFAULT_PRECEDENCE }, logger },
     jwtSecret: SECRET,
     production: true,
     importLimits: { maxBytes: 2 * 1024 ** 3, maxRows: 5_000_000 },

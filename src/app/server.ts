@@ -7,19 +7,26 @@ import {
 } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { viewerFromHeader, type Viewer } from '../shared/auth';
-import { AppError } from '../shared/errors';
-import { createExchangeRouter, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../modules/exchange/exchange.routes';
+import type { GraphQLSchema } from 'graphql';
+import type { Viewer } from '../shared/auth';
+import type { Department } from '../shared/domain';
+import { ForbiddenError } from '../shared/errors';
+import { authenticate, requireAuthenticated } from '../infrastructure/http/authenticate';
+import { createErrorFormatter, toGraphQLError } from '../infrastructure/http/error-mapping';
+import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from '../infrastructure/http/file-routes';
 import { departmentViews } from '../modules/access/schema-view';
 import { AuditLog, type AuditLogOptions } from '../modules/audit/audit-log';
 import { recordPersonReads } from '../modules/audit/person-reads';
-import type { Department } from '../shared/domain';
+import { enrolmentRoutes } from '../modules/enrolment/enrolment.routes';
+import { paymentRoutes } from '../modules/payments/payments.routes';
+import { reportRoutes } from '../modules/reports/reports.routes';
+import { rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
-import { createRequestContext, type AppServices, type RequestContext } from './context';
-import { createErrorFormatter } from './format-error';
-import { applyShield } from './shield';
+import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { buildBaseSchema } from './schema';
+import { applyShield } from './shield';
+
+export type { ImportLimits };
 
 export interface ServerOptions {
   services: AppServices;
@@ -43,102 +50,127 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-function authenticate(request: Request, secret: string): Viewer | null {
-  try {
-    return viewerFromHeader(request.headers.authorization, secret);
-  } catch (error) {
-    if (error instanceof AppError) {
-      throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
-    }
-    throw error;
-  }
+interface Wiring {
+  options: ServerOptions;
+  app: express.Express;
+  httpServer: http.Server;
+  audit: AuditLog;
 }
 
-export async function createServer(options: ServerOptions): Promise<AppServer> {
-  const { services, production } = options;
-  const app = express();
-  app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
-  const resolved = recordPersonReads(await buildBaseSchema());
-  const schema = applyShield(resolved);
-  const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
-  const audit = new AuditLog(services.db, services.logger, options.audit);
+function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boolean): ApolloServer<RequestContext> {
+  const { options, httpServer, audit } = wiring;
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: true,
+    // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: createErrorFormatter(options.services.logger, options.production),
+    plugins: [
+      ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+      auditPlugin(audit),
+      options.production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+    ],
+  });
+}
 
-  const makeApollo = (served: GraphQLSchema, drainsHttpServer: boolean) =>
-    new ApolloServer<RequestContext>({
-      schema: served,
-      introspection: true,
-      // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
-      stopOnTerminationSignals: false,
-      includeStacktraceInErrorResponses: !production,
-      formatError: createErrorFormatter(services.logger, production),
-      plugins: [
-        ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
-        auditPlugin(audit),
-        production
-          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-          : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
-      ],
-    });
-  const apollo = makeApollo(schema, true);
-  const viewApollos = views.map((view) => ({ view, apollo: makeApollo(view.schema, false) }));
-  await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
+function operationNameOf(request: Request): string | null {
+  const body = request.body as { operationName?: unknown } | undefined;
+  return typeof body?.operationName === 'string' ? body.operationName : null;
+}
 
+function mountProbes({ app, options }: Wiring): void {
   app.get('/healthz', (_request, response) => {
     response.status(200).json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
-    const ready = await services.db.isReady();
+    const ready = await options.services.db.isReady();
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
   });
+}
 
+/** Files in and out, each route in the module it serves, calling the same service as its resolver. */
+function mountFileRoutes({ app, options, audit }: Wiring): void {
+  const settings: FileRouteSettings = {
+    jwtSecret: options.jwtSecret,
+    production: options.production,
+    logger: options.services.logger,
+    limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
+  };
+  const contextFor = (viewer: Viewer, operation: string) => createUseCaseContext(options.services, viewer, operation);
+  app.use(rosterRoutes(settings, contextFor, audit));
+  app.use(enrolmentRoutes(settings, contextFor));
+  app.use(paymentRoutes(settings, contextFor));
+  app.use(reportRoutes(settings, contextFor));
+}
+
+/**
+ * A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
+ * valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
+ */
+function mountView(wiring: Wiring, view: { department: Department; slug: string }, apollo: ApolloServer<RequestContext>): void {
+  const { app, options } = wiring;
+  const endpoint = `/graphql/${view.slug}`;
+  const viewerOfView = (request: Request): Viewer => {
+    const viewer = requireAuthenticated(request, options.jwtSecret);
+    if (viewer.department !== view.department) {
+      throw new ForbiddenError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`);
+    }
+    return viewer;
+  };
   app.use(
-    createExchangeRouter({
-      services,
-      jwtSecret: options.jwtSecret,
-      production,
-      limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
-      audit,
+    endpoint,
+    express.json({ limit: '10mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return createRequestContext(options.services, viewerOfView(req), operationNameOf(req), endpoint);
+        } catch (error) {
+          throw toGraphQLError(error);
+        }
+      },
     }),
   );
+}
 
-  const operationNameOf = (request: Request): string | null => {
-    const body = request.body as { operationName?: unknown } | undefined;
-    return typeof body?.operationName === 'string' ? body.operationName : null;
-  };
-
-  // A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
-  // valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
-  for (const { view, apollo: viewApollo } of viewApollos) {
-    const endpoint = `/graphql/${view.slug}`;
-    app.use(
-      endpoint,
-      express.json({ limit: '10mb' }),
-      expressMiddleware(viewApollo, {
-        context: async ({ req }) => {
-          const viewer = authenticate(req, options.jwtSecret);
-          if (viewer === null) {
-            throw new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-          }
-          if (viewer.department !== view.department) {
-            throw new GraphQLError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`, {
-              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-            });
-          }
-          return createRequestContext(services, viewer, operationNameOf(req), endpoint);
-        },
-      }),
-    );
-  }
-
+function mountFullEndpoint({ app, options }: Wiring, apollo: ApolloServer<RequestContext>): void {
   const fullEndpoint = expressMiddleware(apollo, {
-    context: async ({ req }) => createRequestContext(services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql'),
+    context: async ({ req }) => {
+      try {
+        return createRequestContext(options.services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql');
+      } catch (error) {
+        throw toGraphQLError(error);
+      }
+    },
   });
   app.use('/graphql', express.json({ limit: '10mb' }), (request, response, next) => {
     // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
     if (request.path !== '/') return next();
     return fullEndpoint(request, response, next);
   });
+}
+
+export async function createServer(options: ServerOptions): Promise<AppServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const resolved = recordPersonReads(await buildBaseSchema());
+  const schema = applyShield(resolved);
+  const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
+  // Background writes on the same pool, not counted among a request's statements.
+  const audit = new AuditLog(options.services.db.uncounted(), options.services.logger, options.audit);
+  const wiring: Wiring = { options, app, httpServer, audit };
+
+  const apollo = makeApollo(wiring, schema, true);
+  const viewApollos = views.map((view) => ({ view, apollo: makeApollo(wiring, view.schema, false) }));
+  await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
+
+  mountProbes(wiring);
+  mountFileRoutes(wiring);
+  for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
+  mountFullEndpoint(wiring, apollo);
 
   let stopped: Promise<void> | null = null;
   return {

@@ -4,9 +4,9 @@ import { loadConfig } from '../config/config';
 import { openDatabase } from '../infrastructure/database/database';
 import { createLogger } from '../infrastructure/logger';
 import { migrate, openOrm } from '../app/orm';
-import { SqlPool } from '../infrastructure/database/sql-pool';
 import { todayInChina, yearOf } from '../shared/dates';
 import { sql } from '../shared/sql';
+import { DatabaseQueryRunner } from '../infrastructure/database/query-runner';
 import { seedPersons } from '../modules/seed/seed-writer';
 import { SyntheticCity } from '../modules/seed/synthetic-city';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const database = await openDatabase(config, logger, { shareRunning: true });
   const orm = await openOrm(database.url, logger, 2);
-  const db = new SqlPool(database.url, 2);
+  const db = DatabaseQueryRunner.over(orm);
   try {
     await migrate(orm);
     if (values.reset) {
@@ -50,7 +50,6 @@ async function main(): Promise<void> {
     });
     await db.rows(sql`analyze`);
   } finally {
-    await db.close();
     await orm.close(true);
     await database.stop();
   }

@@ -293,11 +293,7 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
 
   it('should build the same report as plain data for the file export when called as a service', async () => {
     const context = (viewer: Viewer) =>
-      createRequestContext(
-        { em: app.orm.em, db: app.db, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') },
-        viewer,
-        null,
-      );
+      createRequestContext({ db: app.db, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') }, viewer, null);
     const data = await buildDispatchReport(context({ subject: 'export', department: 'HRSS', county: null }), '2024-11', D);
     expect(data).toEqual({
       month: '2024-11',

@@ -33,12 +33,15 @@ export interface OrmSettings {
   entities: NonNullable<Options['entities']>;
   logger?: Logger;
   poolMax?: number;
+  /** false: no connection at start (a test of an unreachable database). */
+  connect?: boolean;
 }
 
 export function ormOptions(url: string, migrationsList: MigrationObject[], settings: OrmSettings): Options {
-  const { entities, logger, poolMax = 20 } = settings;
+  const { entities, logger, poolMax = 20, connect = true } = settings;
   return {
     clientUrl: url,
+    connect,
     entities,
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { UseCaseContext } from '../../shared/use-case';
 import { DepartmentEnum } from '../../shared/graphql/enums';
 import { DateScalar } from '../../shared/graphql/scalars';
 import type { Department } from '../../shared/domain';
@@ -17,7 +17,7 @@ export class AuditResolver {
     @Arg('action', () => String, { nullable: true, description: 'e.g. READ' }) action: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<AuditEventConnection> {
     return new AuditService(context).page({
       from: from ?? null,

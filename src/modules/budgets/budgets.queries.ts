@@ -1,6 +1,5 @@
 import type { Department, HardshipCategory } from '../../shared/domain';
-import { sql } from '../../shared/sql';
-import type { SqlPool } from '../../infrastructure/database/sql-pool';
+import { sql, type QueryRunner } from '../../shared/sql';
 import { decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
 
 export interface BudgetLineRow {
@@ -21,7 +20,7 @@ export interface BudgetQuery {
 }
 
 export class BudgetsQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** R1/R5/R9 after R8, one statement: per county and funding department, sums of per-person rounded shares. */
   lines(query: BudgetQuery): Promise<BudgetLineRow[]> {

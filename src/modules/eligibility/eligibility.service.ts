@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import type { EligibilityContext } from './eligibility.loader';
+import { requireViewer } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
 import { IdNumber } from '../../shared/id-number';
@@ -8,7 +8,7 @@ import { checkYear } from '../reports/report-arguments';
 import type { EligibilityDecision } from './domain/eligibility';
 
 export class EligibilityService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: EligibilityContext) {}
 
   /** Decision for a person the viewer may see; null otherwise (existence does not leak). */
   async forIdNumber(idNumberText: string, year: number): Promise<EligibilityDecision | null> {

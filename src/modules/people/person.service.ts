@@ -1,5 +1,4 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { isCountyCode } from '../../shared/county';
 import { yearOf } from '../../shared/dates';
 import { BadUserInputError, ProblemList } from '../../shared/errors';
@@ -45,7 +44,7 @@ function validateFilter(filter: PersonFilterInput | null | undefined, problems: 
 export class PersonService {
   private readonly queries: PeopleQueries;
 
-  constructor(private readonly context: RequestContext) {
+  constructor(private readonly context: UseCaseContext) {
     this.queries = new PeopleQueries(context.db);
   }
 

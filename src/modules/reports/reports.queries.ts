@@ -1,7 +1,6 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../infrastructure/database/sql-pool';
+import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
 import type { PersonRow } from '../people/people.queries';
 
@@ -26,7 +25,7 @@ export interface DispatchQuery {
 }
 
 export class ReportsQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /**
    * R11/R12 in one statement: per county and counted category, the tallies of the dispatch report.

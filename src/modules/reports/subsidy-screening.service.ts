@@ -1,15 +1,15 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
 import { sql } from '../../shared/sql';
-import { visiblePersonPredicate } from '../access/row-filters';
-import { checkCounty, checkYear, countyInScope } from './report-arguments';
+import { visiblePersonPredicate } from '../access/row-scope';
+import { checkCounty, checkYear } from './report-arguments';
+import { countyInScope } from '../access/row-scope';
 import { ReportsQueries } from './reports.queries';
 import type { ScreeningEntryNode } from './subsidy-screening.types';
 
 export class SubsidyScreeningService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: UseCaseContext) {}
 
   /** R10: whom the Disabled Persons' Federation must drop from its own contribution subsidy for `year`. */
   async screen(year: number, county: string | null): Promise<ScreeningEntryNode[]> {

@@ -1,7 +1,6 @@
 import type { IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../infrastructure/database/sql-pool';
+import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { countedEntriesSql } from '../eligibility/eligibility.queries';
 
 export type ComparisonKind = 'ADDED' | 'REMOVED' | 'CHANGED';
@@ -26,7 +25,7 @@ export interface ComparisonQuery {
 }
 
 export class RosterComparisonQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** R3 in one statement: the counted entry (R8) on both dates, compared person by person. */
   compare(query: ComparisonQuery): Promise<ComparisonRow[]> {

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { UseCaseContext } from '../../shared/use-case';
 import { DateScalar } from '../../shared/graphql/scalars';
 import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
@@ -14,7 +14,7 @@ export class RosterComparisonResolver {
     @Arg('to', () => DateScalar) to: string,
     @Arg('county', () => String, { nullable: true }) county: string | null,
     @Arg('category', () => HardshipCategoryEnum, { nullable: true }) category: HardshipCategory | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<RosterComparisonNode> {
     return new RosterComparisonService(context).compare(from, to, county ?? null, category ?? null);
   }

@@ -1,13 +1,14 @@
 import { countyName } from '../../../shared/county';
 import { cutOffDate, type IsoDate } from '../../../shared/dates';
 import type { Department, EligibilityStatus, HardshipCategory, PensionStatus } from '../../../shared/domain';
-import { ROSTER_OWNER } from '../../../shared/domain';
+import { CONTRIBUTING_AGE, ROSTER_OWNER } from '../../../shared/domain';
+
+export { CONTRIBUTING_AGE };
 import { Money } from '../../../shared/money';
 import { compareByPrecedence, countedEntry, isActiveOn, type DatedEntry } from './precedence';
 
 // DESIGN.md §3 and §5 as one pure decision: (facts of a person for year Y) => an explained status.
 
-export const CONTRIBUTING_AGE = { from: 16, to: 59 } as const;
 export const DEFAULT_STANDARD = '100.00';
 export const DEFAULT_CITY_SHARE_BASIS_POINTS = 5000;
 
