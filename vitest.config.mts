@@ -9,8 +9,15 @@ const ciProof = process.env.PA_CI_PROOF === '1';
 
 export default defineConfig({
   resolve: {
-    // One copy of graphql, or type-graphql and Apollo disagree about "the same" types.
-    alias: { graphql: require.resolve('graphql/index.js') },
+    alias: [
+      // One copy of graphql, or type-graphql and Apollo disagree about "the same" types.
+      { find: /^graphql$/, replacement: require.resolve('graphql/index.js') },
+      // The CommonJS builds, as the server (CommonJS) loads them: graphql-shield's ESM build imports
+      // `isUndefined` from `util`, which Node 24 removed, so on Node 24 every file importing it failed to load.
+      // graphql-middleware follows, so that shield's middleware and ours are instances of one copy.
+      { find: /^graphql-shield$/, replacement: require.resolve('graphql-shield') },
+      { find: /^graphql-middleware$/, replacement: require.resolve('graphql-middleware') },
+    ],
   },
   test: {
     include: ciProof ? ['test/ci-proof/*.test.ts'] : ['test/**/*.test.ts'],
