@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/infrastructure/database/embedded-postgres';
 import { createLogger } from '../../src/infrastructure/logger';
 import { migrate, openOrm } from '../../src/app/orm';
-import { assertTestDatabaseName, databaseUrl } from './test-database';
+import { assertTestDatabaseName, assertTestDatabaseUrl, databaseUrl } from './test-database';
 import { freePort } from '../../src/infrastructure/free-port';
 
 // One PostgreSQL for the whole run: TEST_DATABASE_URL / DATABASE_URL when given, else an embedded one
@@ -26,6 +26,7 @@ export default async function setup(project: TestProject) {
   let dataDir: string | null = null;
   let adminUrl: string;
   if (externalUrl) {
+    assertTestDatabaseUrl(externalUrl);
     adminUrl = externalUrl;
   } else {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-test-'));

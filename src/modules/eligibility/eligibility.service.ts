@@ -14,12 +14,8 @@ export class EligibilityService {
   async forIdNumber(idNumberText: string, year: number): Promise<EligibilityDecision | null> {
     const viewer = requireViewer(this.context);
     const problems = new ProblemList();
-    let idNumber: IdNumber | null = null;
-    try {
-      idNumber = IdNumber.parse(idNumberText);
-    } catch (error) {
-      problems.add('idNumber', `ID number ${(error as Error).message}`);
-    }
+    const { idNumber, message } = IdNumber.check(idNumberText, false);
+    if (message !== null) problems.add('idNumber', message);
     checkYear(year, problems);
     problems.throwIfAny();
     const person = await new PeopleQueries(this.context.db).findVisible(viewer, idNumber!.value, yearOf(this.context.today));

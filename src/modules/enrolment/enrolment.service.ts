@@ -58,11 +58,9 @@ export class EnrolmentService {
       const effectiveOn = entry.effectiveOn ?? today;
       if (effectiveOn > today) problems.add('effectiveOn', `${effectiveOn} is after today (${today})`, row);
       else if (effectiveOn < EARLIEST_EFFECTIVE_ON) problems.add('effectiveOn', `${effectiveOn} is before ${EARLIEST_EFFECTIVE_ON}`, row);
-      let idNumber: IdNumber;
-      try {
-        idNumber = IdNumber.parse(entry.idNumber);
-      } catch (error) {
-        problems.add('idNumber', `ID number "${entry.idNumber}" ${(error as Error).message}`, row);
+      const { idNumber, message } = IdNumber.check(entry.idNumber);
+      if (idNumber === null) {
+        problems.add('idNumber', message, row);
         return;
       }
       const first = firstRowOf.get(idNumber.value);

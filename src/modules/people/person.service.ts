@@ -23,11 +23,9 @@ export function decodeCursor(cursor: string): number | null {
 
 /** Parses an idNumber argument (R13) or fails naming the field. */
 export function parseIdNumberArgument(value: string, field = 'idNumber'): IdNumber {
-  try {
-    return IdNumber.parse(value);
-  } catch (error) {
-    throw BadUserInputError.single(field, `ID number ${(error as Error).message}`);
-  }
+  const { idNumber, message } = IdNumber.check(value, false);
+  if (idNumber === null) throw BadUserInputError.single(field, message);
+  return idNumber;
 }
 
 function validateFilter(filter: PersonFilterInput | null | undefined, problems: ProblemList): PersonSearch {
