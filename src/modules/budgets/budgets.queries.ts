@@ -41,3 +41,18 @@ export class BudgetsQueries {
       order by county, department`);
   }
 }
+
+/** Creates or replaces the funding rule of (county, year); true when it was created. */
+export async function upsertFundingRule(
+  transaction: QueryRunner,
+  rule: { county: string; year: number; standard: string; cityShare: string },
+  updatedBy: string,
+): Promise<boolean> {
+  const saved = await transaction.one<{ created: boolean }>(sql`
+    insert into funding_rule (county, year, standard, city_share, updated_by)
+    values (${rule.county}, ${rule.year}, ${rule.standard}::numeric, ${rule.cityShare}::numeric, ${updatedBy})
+    on conflict (county, year) do update
+      set standard = excluded.standard, city_share = excluded.city_share, updated_by = excluded.updated_by, updated_at = now()
+    returning (xmax = 0) as created`);
+  return saved?.created ?? false;
+}

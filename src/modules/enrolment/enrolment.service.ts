@@ -7,8 +7,8 @@ import { readCheckedFile, withSpreadsheetRows } from '../exchange/checked-file';
 import { ENROLMENT_SCHEMA } from '../exchange/import-schemas';
 import type { TableSource } from '../exchange/table-reader';
 import { IdNumber } from '../../shared/id-number';
-import { sql } from '../../shared/sql';
 import { writeAuditEvent } from '../audit/audit-log';
+import { applyStatusChanges, lockCurrentStatuses } from './enrolment.queries';
 import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
 
 /** Status changes dated earlier than this are refused (the scheme has no earlier records). */
@@ -83,12 +83,10 @@ export class EnrolmentService {
       }
       const known = checked.filter((entry) => personIds.has(entry.idNumber));
       // The history is a chain: a change may not be dated before the person's latest recorded change.
-      // The rows are locked here, so a concurrent enrolment cannot record a change between check and write.
-      const current = await transaction.rows<{ personId: number; status: PensionStatus; latestChangeOn: IsoDate | null }>(sql`
-        select person.id as "personId", person.pension_status as status,
-               (select max(change.changed_on) from pension_status_change change where change.person_id = person.id) as "latestChangeOn"
-        from person where person.id = any(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[])
-        order by person.id for update`);
+      const current = await lockCurrentStatuses(
+        transaction,
+        known.map((entry) => personIds.get(entry.idNumber)!),
+      );
       const currentOf = new Map(current.map((row) => [row.personId, row]));
       for (const entry of known) {
         const person = currentOf.get(personIds.get(entry.idNumber)!);
@@ -109,24 +107,11 @@ export class EnrolmentService {
       }
       problems.throwIfAny();
 
-      // One statement: update the persons whose status differs and write their history rows.
-      const updated = await transaction.rows<{ id: number }>(sql`
-        with given as (
-          select * from unnest(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[], ${known.map((entry) => entry.status)}::text[],
-                               ${known.map((entry) => entry.effectiveOn)}::date[]) as given(person_id, status, effective_on)
-        ),
-        changing as (
-          select person.id, person.pension_status as previous_status, given.status, given.effective_on
-          from person join given on given.person_id = person.id
-          where person.pension_status <> given.status
-        ),
-        history as (
-          insert into pension_status_change (person_id, previous_status, status, changed_on, recorded_by)
-          select id, previous_status, status, effective_on, ${viewer.subject} from changing
-        )
-        update person set pension_status = changing.status, updated_at = now()
-        from changing where person.id = changing.id
-        returning person.id`);
+      const updated = await applyStatusChanges(
+        transaction,
+        known.map((entry) => ({ personId: personIds.get(entry.idNumber)!, status: entry.status, effectiveOn: entry.effectiveOn })),
+        viewer.subject,
+      );
       await writeAuditEvent(transaction, viewer, {
         action: 'RECORD_ENROLMENT',
         operation: this.context.operationName,

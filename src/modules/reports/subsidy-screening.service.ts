@@ -1,8 +1,6 @@
 import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
-import { sql } from '../../shared/sql';
-import { visiblePersonPredicate } from '../access/row-scope';
 import { checkCounty, checkYear } from './report-arguments';
 import { countyInScope } from '../access/row-scope';
 import { ReportsQueries } from './reports.queries';
@@ -22,7 +20,8 @@ export class SubsidyScreeningService {
       year,
       precedence: this.context.settings.precedence,
       county: countyInScope(viewer, county),
-      visible: visiblePersonPredicate(viewer, sql.raw('person'), yearOf(this.context.today)),
+      viewer,
+      currentYear: yearOf(this.context.today),
     });
     return rows.map(({ countedCategory, ...person }) => ({ person, countedCategory, disabilityLevel: person.disabilityLevel! }));
   }

@@ -1,9 +1,8 @@
 import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import type { HardshipCategory } from '../../shared/domain';
 import { ProblemList } from '../../shared/errors';
-import { sql } from '../../shared/sql';
 import { checkCounty } from '../reports/report-arguments';
-import { assertMayCompareCategory, countyInScope, entryScope } from '../access/row-scope';
+import { assertMayCompareCategory, countyInScope } from '../access/row-scope';
 import { RosterComparisonQueries } from './roster-comparison.queries';
 import type { ComparisonEntryNode, RosterComparisonNode } from './roster-comparison.types';
 
@@ -18,13 +17,12 @@ export class RosterComparisonService {
     checkCounty(county, problems);
     problems.throwIfAny();
     assertMayCompareCategory(viewer, category);
-    const entry = sql.raw('entry');
-    const entryFilter = category === null ? entryScope(viewer, entry) : sql`${entryScope(viewer, entry)} and entry.category = ${category}`;
     const rows = await new RosterComparisonQueries(this.context.db).compare({
       from,
       to,
       precedence: this.context.settings.precedence,
-      entryFilter,
+      viewer,
+      category,
       county: countyInScope(viewer, county),
     });
     const pick = (kind: string): ComparisonEntryNode[] =>
