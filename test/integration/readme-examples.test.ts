@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoCity } from '../../src/modules/seed/demo-city-writer';
+import { IdNumber } from '../../src/shared/id-number';
 import {
   countExampleFencesIndependently,
   differences,
@@ -91,6 +92,12 @@ describe('README examples', () => {
     expect(examples.filter((example) => example.kind === 'graphql').length).toBeGreaterThan(0);
     expect(examples.filter((example) => example.kind === 'shell').length).toBeGreaterThan(0);
     expect(examples.flatMap((example) => example.problems.map((problem) => `${label(example)}: ${problem}`))).toEqual([]);
+  });
+
+  it('should use only valid ID numbers (R13: check character, real birth date), in examples and prose', () => {
+    const idNumbers = [...new Set(readme.match(/(?<![\w-])(\d{17}[\dX]|\d{15})(?![\w-])/g) ?? [])];
+    expect(idNumbers.length).toBeGreaterThan(10);
+    expect(idNumbers.filter((idNumber) => IdNumber.tryParse(idNumber) === null)).toEqual([]);
   });
 
   for (const example of examples) {
