@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { locateExplorerAssets } from '../../src/app/explorer-assets';
 import { insertPerson } from '../factories/person.factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -42,6 +43,8 @@ describe('the API explorer in headless Chromium with the network limited to loca
         `Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (.ci/run does this)`,
       );
     }
+    // On a fresh checkout the first use bundles the explorer (seconds): done here, under the hook's longer timeout.
+    await locateExplorerAssets();
     app = await startTestApp({ now: new Date('2024-06-15T04:00:00Z') });
     await insertPerson(app.db, { name: PERSON, entries: [{ category: 'DIBAO', county: '530102' }] });
     await new Promise<void>((resolve) => app.server.httpServer.listen(0, '127.0.0.1', resolve));
