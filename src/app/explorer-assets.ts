@@ -134,8 +134,8 @@ export function prebuiltDirectory(root: string = packageRoot()): string {
 }
 
 /**
- * The folder holding the explorer's files: the prebuilt one when it matches (or when nothing can bundle),
- * otherwise a cached bundle, built now if missing. Several processes may build at once (test workers):
+ * The folder holding the explorer's files: where the dev dependencies are installed, a cached bundle,
+ * built now if missing; otherwise (production) the prebuilt dist/explorer. Several processes may build at once (test workers):
  * each builds into its own folder and renames it into place; the first rename wins.
  */
 export async function locateExplorerAssets(root: string = packageRoot()): Promise<string> {
@@ -146,8 +146,8 @@ export async function locateExplorerAssets(root: string = packageRoot()): Promis
       'The explorer is not built: run `npm run build` (writes dist/explorer/) where the dev dependencies are installed, or install them',
     );
   }
+  // Never dist/explorer here: `npm run build` may be replacing it right now (the start-up test builds).
   const key = bundleKey(root);
-  if (readManifest(prebuilt)?.key === key) return prebuilt;
   const cacheRoot = path.join(root, 'node_modules', '.cache', 'pension-aid-explorer');
   const cached = path.join(cacheRoot, key);
   if (readManifest(cached)?.key === key) return cached;
