@@ -1,10 +1,7 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -23,6 +20,7 @@ import { reportRoutes } from '../modules/reports/reports.routes';
 import { rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
+import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
 import { applyShield } from './shield';
 
@@ -32,6 +30,8 @@ export interface ServerOptions {
   services: AppServices;
   jwtSecret: string;
   production: boolean;
+  /** The self-hosted GraphiQL at GET /graphql and each view (config `explorer`); default: outside production. */
+  explorer?: boolean;
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
@@ -69,9 +69,8 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
     plugins: [
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       auditPlugin(audit),
-      options.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      // Apollo's landing pages load from a CDN; the explorer router serves GET /graphql instead.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }
@@ -169,6 +168,15 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   mountProbes(wiring);
   mountFileRoutes(wiring);
+  app.use(
+    createExplorerRouter({
+      enabled: options.explorer ?? !options.production,
+      endpoints: [
+        { path: '/graphql', schema },
+        ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
+      ],
+    }),
+  );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
   mountFullEndpoint(wiring, apollo);
 
