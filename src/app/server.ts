@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -23,6 +23,7 @@ import { createRequestContext, createUseCaseContext, type AppServices, type Requ
 import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
 import { applyShield } from './shield';
+import { executableSubgraph, subgraphDefinitions } from './subgraph';
 
 export type { ImportLimits };
 
@@ -45,6 +46,8 @@ export interface AppServer {
   schema: GraphQLSchema;
   /** Each department's view, served at /graphql/<slug>. */
   views: ReadonlyArray<{ department: Department; slug: string; schema: GraphQLSchema }>;
+  /** Federation subgraphs: the full graph at /subgraph, each department's view at /subgraph/<slug>. */
+  subgraphs: ReadonlyArray<{ name: string; department: Department | null; endpoint: string; schema: GraphQLSchema }>;
   audit: AuditLog;
   /** Stops accepting, waits for requests in flight, writes the audit events left, then resolves. */
   stop(): Promise<void>;
@@ -71,6 +74,8 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
       auditPlugin(audit),
       // Apollo's landing pages load from a CDN; the explorer router serves GET /graphql instead.
       ApolloServerPluginLandingPageDisabled(),
+      // A subgraph would otherwise hand its resolver timings to any caller that asks for a trace.
+      ApolloServerPluginInlineTraceDisabled(),
     ],
   });
 }
@@ -109,9 +114,13 @@ function mountFileRoutes({ app, options, audit }: Wiring): void {
  * A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
  * valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
  */
-function mountView(wiring: Wiring, view: { department: Department; slug: string }, apollo: ApolloServer<RequestContext>): void {
+function mountView(
+  wiring: Wiring,
+  view: { department: Department; slug: string },
+  apollo: ApolloServer<RequestContext>,
+  endpoint = `/graphql/${view.slug}`,
+): void {
   const { app, options } = wiring;
-  const endpoint = `/graphql/${view.slug}`;
   const viewerOfView = (request: Request): Viewer => {
     const viewer = requireAuthenticated(request, options.jwtSecret);
     if (viewer.department !== view.department) {
@@ -134,17 +143,17 @@ function mountView(wiring: Wiring, view: { department: Department; slug: string 
   );
 }
 
-function mountFullEndpoint({ app, options }: Wiring, apollo: ApolloServer<RequestContext>): void {
+function mountFullEndpoint({ app, options }: Wiring, apollo: ApolloServer<RequestContext>, endpoint = '/graphql'): void {
   const fullEndpoint = expressMiddleware(apollo, {
     context: async ({ req }) => {
       try {
-        return createRequestContext(options.services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql');
+        return createRequestContext(options.services, authenticate(req, options.jwtSecret), operationNameOf(req), endpoint);
       } catch (error) {
         throw toGraphQLError(error);
       }
     },
   });
-  app.use('/graphql', express.json({ limit: '10mb' }), (request, response, next) => {
+  app.use(endpoint, express.json({ limit: '10mb' }), (request, response, next) => {
     // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
     if (request.path !== '/') return next();
     return fullEndpoint(request, response, next);
@@ -155,7 +164,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const resolved = recordPersonReads(await buildBaseSchema());
+  const base = await buildBaseSchema();
+  const resolved = recordPersonReads(base);
   const schema = applyShield(resolved);
   const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
   // Background writes on the same pool, not counted among a request's statements.
@@ -164,7 +174,14 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   const apollo = makeApollo(wiring, schema, true);
   const viewApollos = views.map((view) => ({ view, apollo: makeApollo(wiring, view.schema, false) }));
-  await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
+  const subgraphs = subgraphDefinitions(base, { scopes: true }).map((subgraph) => ({
+    ...subgraph,
+    endpoint: subgraph.department === null ? '/subgraph' : `/subgraph/${subgraph.name}`,
+    schema: executableSubgraph(base, subgraph.typeDefs, options.production),
+  }));
+  const subgraphApollos = subgraphs.map((subgraph) => ({ subgraph, apollo: makeApollo(wiring, subgraph.schema, false) }));
+  const apollos = [apollo, ...viewApollos.map((entry) => entry.apollo), ...subgraphApollos.map((entry) => entry.apollo)];
+  await Promise.all(apollos.map((server) => server.start()));
 
   mountProbes(wiring);
   mountFileRoutes(wiring);
@@ -178,6 +195,14 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     }),
   );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
+  // A department's subgraph answers only that department's tokens, like its view; /subgraph any valid one.
+  for (const { subgraph, apollo: subgraphApollo } of subgraphApollos) {
+    if (subgraph.department === null) continue;
+    mountView(wiring, { department: subgraph.department, slug: subgraph.name }, subgraphApollo, subgraph.endpoint);
+  }
+  for (const { subgraph, apollo: subgraphApollo } of subgraphApollos) {
+    if (subgraph.department === null) mountFullEndpoint(wiring, subgraphApollo, subgraph.endpoint);
+  }
   mountFullEndpoint(wiring, apollo);
 
   let stopped: Promise<void> | null = null;
@@ -186,12 +211,13 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     httpServer,
     schema,
     views,
+    subgraphs,
     audit,
     stop() {
       stopped ??= (async () => {
         // The full endpoint's server drains the HTTP server, i.e. every endpoint's requests in flight.
         await apollo.stop();
-        await Promise.all(viewApollos.map((entry) => entry.apollo.stop()));
+        await Promise.all(apollos.slice(1).map((server) => server.stop()));
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await audit.close();
       })();

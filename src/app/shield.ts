@@ -18,6 +18,7 @@ import { ForbiddenError, UnauthenticatedError } from '../shared/errors';
 import { DEPARTMENTS } from '../shared/domain';
 import type { Viewer } from '../shared/auth';
 import {
+  ENTITY_PERMISSIONS,
   INPUT_PERMISSIONS,
   isGranted,
   isGrantedTo,
@@ -176,10 +177,28 @@ export interface ShieldOptions {
   inputs?: PermissionTable;
   /** Skip provably redundant field rules (default true); false wraps every field, for comparisons. */
   skipRedundant?: boolean;
+  /**
+   * A Federation subgraph: `_entities` gets the entity readers' grant (row rules apply in the reference
+   * resolver, field rules on every entity field as usual); `_service` answers anyone, or only
+   * authenticated callers when `serviceNeedsViewer` (production).
+   */
+  federation?: { serviceNeedsViewer: boolean };
+}
+
+function withEntityGrants(table: PermissionTable): PermissionTable {
+  return { ...table, Query: { ...table.Query, ...ENTITY_PERMISSIONS.Query } };
+}
+
+// The composition SDL holds no data, but in production only known callers may read it.
+function federationServiceRules(serviceNeedsViewer: boolean) {
+  const service = rule('Query._service', { cache: 'contextual' })((_parent, _args, context: RequestContext) =>
+    serviceNeedsViewer && context.viewer === null ? new UnauthenticatedError() : true,
+  );
+  return { service, sdl: rule('_Service.sdl', { cache: 'contextual' })(() => true) };
 }
 
 export function applyShield(schema: GraphQLSchema, options: ShieldOptions = {}): GraphQLSchema {
-  const table = options.table ?? PERMISSIONS;
+  const table = options.federation ? withEntityGrants(options.table ?? PERMISSIONS) : (options.table ?? PERMISSIONS);
   const inputs = options.inputs ?? (options.table ? {} : INPUT_PERMISSIONS);
   const rules: IRules = {};
   for (const [typeName, fields] of Object.entries(table)) {
@@ -193,6 +212,14 @@ export function applyShield(schema: GraphQLSchema, options: ShieldOptions = {}):
       typeRules[fieldName] = hasInputRestrictions(typeName, field, inputs) ? and(granted, inputRule(typeName, field, inputs)) : granted;
     }
     (rules as Record<string, unknown>)[typeName] = typeRules;
+  }
+  if (options.federation) {
+    const { service, sdl } = federationServiceRules(options.federation.serviceNeedsViewer);
+    (rules as Record<string, Record<string, unknown>>).Query = {
+      ...(rules as Record<string, Record<string, unknown>>).Query,
+      _service: service,
+    };
+    (rules as Record<string, unknown>)._Service = { sdl };
   }
   const permissions = shield(rules, {
     fallbackRule: rule('deny', { cache: 'strict' })((_parent, _args, context: RequestContext) =>

@@ -142,6 +142,14 @@ export const PERMISSIONS: PermissionTable = {
 };
 
 /**
+ * Federation's entity lookup (`_entities`, served only by the subgraph endpoints): whoever may look up a
+ * person may resolve Person entities; the row rules of `person(idNumber)` then apply to each one.
+ */
+export const ENTITY_PERMISSIONS: PermissionTable = {
+  Query: { _entities: PERSON_READERS },
+};
+
+/**
  * Input fields and arguments that not every caller of an operation may use (schema views drop them;
  * services refuse them), e.g. TAX may not filter persons by disability level.
  */

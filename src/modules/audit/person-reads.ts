@@ -13,11 +13,17 @@ export type PersonKey = { id: number } | { idNumber: string } | null;
 /** Types that carry one person's data, and how to tell whose (from the value, or the field's arguments). */
 export const PERSON_DATA_TYPES: Record<string, (value: unknown, args: Record<string, unknown>) => PersonKey> = {
   Person: (value) => byProperty(value, 'id'),
+  // Federation's _entities (subgraph endpoints): each resolved Person entity carries its __typename.
+  _Entity: (value) => (isPersonEntity(value) ? byProperty(value, 'id') : null),
   // Comparison lists carry identity fields but no internal id.
   ComparisonEntry: (value) => byProperty(value, 'idNumber'),
   // eligibility(idNumber, year): the person is the argument; nested Person.eligibility is covered by Person.
   Eligibility: (_value, args) => (typeof args.idNumber === 'string' ? { idNumber: normalised(args.idNumber) } : null),
 };
+
+function isPersonEntity(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { __typename?: unknown }).__typename === 'Person';
+}
 
 function byProperty(value: unknown, key: 'id' | 'idNumber'): PersonKey {
   if (typeof value !== 'object' || value === null) return null;
@@ -50,6 +56,14 @@ function collect(
   if (value === null || value === undefined || value instanceof Error) return;
   if (Array.isArray(value)) {
     for (const item of value) collect(item, args, keyOf, into);
+    return;
+  }
+  // _entities answers a list of promises, one per representation; a rejected one is reported by GraphQL.
+  if (value instanceof Promise) {
+    value.then(
+      (resolved: unknown) => collect(resolved, args, keyOf, into),
+      () => undefined,
+    );
     return;
   }
   const key = keyOf(value, args);

@@ -52,6 +52,22 @@ export class PersonService {
     return this.queries.findVisible(viewer, idNumber.value, yearOf(this.context.today));
   }
 
+  /**
+   * Several persons by ID number under the same row rules as findByIdNumber, in one statement: null for
+   * one the viewer may not see or that does not exist, a BAD_USER_INPUT error for a malformed number.
+   */
+  async findManyByIdNumber(idNumberTexts: readonly string[], field = 'idNumber'): Promise<Array<PersonRow | null | BadUserInputError>> {
+    const viewer = requireViewer(this.context);
+    const parsed = idNumberTexts.map((text) => {
+      const { idNumber, message } = IdNumber.check(text, false);
+      return idNumber === null ? BadUserInputError.single(field, message) : idNumber.value;
+    });
+    const wanted = parsed.filter((value): value is string => typeof value === 'string');
+    const rows = wanted.length === 0 ? [] : await this.queries.findVisibleMany(viewer, wanted, yearOf(this.context.today));
+    const byIdNumber = new Map(rows.map((row) => [row.idNumber, row]));
+    return parsed.map((value) => (typeof value === 'string' ? (byIdNumber.get(value) ?? null) : value));
+  }
+
   async page(filter: PersonFilterInput | null | undefined, first: number, after: string | null | undefined): Promise<PersonConnection> {
     const viewer = requireViewer(this.context);
     const problems = new ProblemList();
