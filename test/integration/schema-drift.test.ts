@@ -7,6 +7,7 @@ import { MIGRATIONS_DIR } from '../../src/infrastructure/database/mikro-orm';
 import { buildBaseSchema, printSdl, SCHEMA_FILE, viewFile, viewTitle, VIEWS_DIRECTORY } from '../../src/app/schema';
 import { departmentViews } from '../../src/modules/access/schema-view';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { printSubgraphSdl, subgraphDefinitions, SUBGRAPHS_DIRECTORY } from '../../src/app/subgraph';
 
 describe('committed artefacts', () => {
   let database: TestDatabase;
@@ -40,6 +41,21 @@ describe('committed artefacts', () => {
       .filter((name) => name.endsWith('.graphql'))
       .sort();
     expect(committed).toEqual(views.map((view) => `${view.slug}.graphql`).sort());
+  });
+
+  it('should match schema/subgraphs/<name>.graphql for the full subgraph and every department when the code emits them (run npm run schema:emit)', async () => {
+    const subgraphs = subgraphDefinitions(await buildBaseSchema(), { scopes: true });
+    expect(subgraphs.map((subgraph) => subgraph.name)).toContain('pension-aid');
+    for (const subgraph of subgraphs) {
+      expect(existsSync(subgraph.file), `${subgraph.file} is missing`).toBe(true);
+      expect(readFileSync(subgraph.file, 'utf8'), `${subgraph.name} subgraph drifted`).toBe(
+        printSubgraphSdl(subgraph.typeDefs, subgraph.title),
+      );
+    }
+    const committed = readdirSync(SUBGRAPHS_DIRECTORY)
+      .filter((name) => name.endsWith('.graphql'))
+      .sort();
+    expect(committed).toEqual(subgraphs.map((subgraph) => `${subgraph.name}.graphql`).sort());
   });
 
   it('should need no new migration when all committed migrations are applied (run npm run migration:create)', async () => {
