@@ -46,8 +46,6 @@ export interface AppServer {
   schema: GraphQLSchema;
   /** Each department's view, served at /graphql/<slug>. */
   views: ReadonlyArray<{ department: Department; slug: string; schema: GraphQLSchema }>;
-  /** Federation subgraphs: the full graph at /subgraph, each department's view at /subgraph/<slug>. */
-  subgraphs: ReadonlyArray<{ name: string; department: Department | null; endpoint: string; schema: GraphQLSchema }>;
   audit: AuditLog;
   /** Stops accepting, waits for requests in flight, writes the audit events left, then resolves. */
   stop(): Promise<void>;
@@ -55,7 +53,7 @@ export interface AppServer {
 
 interface Wiring {
   options: ServerOptions;
-  app: express.Express;
+  app: express.IRouter;
   httpServer: http.Server;
   audit: AuditLog;
 }
@@ -160,6 +158,40 @@ function mountFullEndpoint({ app, options }: Wiring, apollo: ApolloServer<Reques
   });
 }
 
+/**
+ * Federation subgraphs (subgraph.ts): the full graph at /subgraph, each department's view at
+ * /subgraph/<slug>, answering only that department's tokens like its view. Built on the first request
+ * to them: seven subgraph schemas cost about a second that a server nobody federates should not pay.
+ */
+function mountSubgraphs(wiring: Wiring, base: GraphQLSchema): { stop(): Promise<void> } {
+  const router = express.Router();
+  const routed: Wiring = { ...wiring, app: router };
+  let apollos: Array<ApolloServer<RequestContext>> = [];
+  let ready: Promise<void> | null = null;
+  const build = async () => {
+    const built = subgraphDefinitions(base, { scopes: true }).map((subgraph) => ({
+      subgraph,
+      apollo: makeApollo(wiring, executableSubgraph(base, subgraph.typeDefs, wiring.options.production), false),
+    }));
+    apollos = built.map((entry) => entry.apollo);
+    await Promise.all(apollos.map((server) => server.start()));
+    for (const { subgraph, apollo } of built) {
+      if (subgraph.department === null) mountFullEndpoint(routed, apollo, '/subgraph');
+      else mountView(routed, { department: subgraph.department, slug: subgraph.name }, apollo, `/subgraph/${subgraph.name}`);
+    }
+  };
+  wiring.app.use((request, response, next) => {
+    if (request.path !== '/subgraph' && !request.path.startsWith('/subgraph/')) return next();
+    (ready ??= build()).then(() => router(request, response, next), next);
+  });
+  return {
+    async stop() {
+      await ready?.catch(() => undefined);
+      await Promise.all(apollos.map((server) => server.stop()));
+    },
+  };
+}
+
 export async function createServer(options: ServerOptions): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -174,14 +206,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   const apollo = makeApollo(wiring, schema, true);
   const viewApollos = views.map((view) => ({ view, apollo: makeApollo(wiring, view.schema, false) }));
-  const subgraphs = subgraphDefinitions(base, { scopes: true }).map((subgraph) => ({
-    ...subgraph,
-    endpoint: subgraph.department === null ? '/subgraph' : `/subgraph/${subgraph.name}`,
-    schema: executableSubgraph(base, subgraph.typeDefs, options.production),
-  }));
-  const subgraphApollos = subgraphs.map((subgraph) => ({ subgraph, apollo: makeApollo(wiring, subgraph.schema, false) }));
-  const apollos = [apollo, ...viewApollos.map((entry) => entry.apollo), ...subgraphApollos.map((entry) => entry.apollo)];
-  await Promise.all(apollos.map((server) => server.start()));
+  await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
 
   mountProbes(wiring);
   mountFileRoutes(wiring);
@@ -195,14 +220,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     }),
   );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
-  // A department's subgraph answers only that department's tokens, like its view; /subgraph any valid one.
-  for (const { subgraph, apollo: subgraphApollo } of subgraphApollos) {
-    if (subgraph.department === null) continue;
-    mountView(wiring, { department: subgraph.department, slug: subgraph.name }, subgraphApollo, subgraph.endpoint);
-  }
-  for (const { subgraph, apollo: subgraphApollo } of subgraphApollos) {
-    if (subgraph.department === null) mountFullEndpoint(wiring, subgraphApollo, subgraph.endpoint);
-  }
+  const subgraphs = mountSubgraphs(wiring, base);
   mountFullEndpoint(wiring, apollo);
 
   let stopped: Promise<void> | null = null;
@@ -211,13 +229,13 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     httpServer,
     schema,
     views,
-    subgraphs,
     audit,
     stop() {
       stopped ??= (async () => {
         // The full endpoint's server drains the HTTP server, i.e. every endpoint's requests in flight.
         await apollo.stop();
-        await Promise.all(apollos.slice(1).map((server) => server.stop()));
+        await Promise.all(viewApollos.map((entry) => entry.apollo.stop()));
+        await subgraphs.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await audit.close();
       })();

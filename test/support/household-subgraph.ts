@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
@@ -48,7 +49,7 @@ export async function startHouseholdSubgraph(households: ReadonlyMap<string, Hou
       },
     },
   });
-  const apollo = new ApolloServer({ schema });
+  const apollo = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled()] });
   await apollo.start();
   const authorizations: Array<string | undefined> = [];
   const app = express();
