@@ -6,12 +6,15 @@ import type { Viewer } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
 import { insertPerson } from '../factories/person.factory';
 import { buildOperation, fieldPath, fieldSelection, findPath, granted, objectsAt, type SampleContext } from '../support/query-generator';
+import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
 
 // DESIGN.md §4 checked over HTTP for every department at city and county level and every field and
 // operation that is both in the schema and in the permission table. Queries are generated from the
 // schema. The observed matrix is compared with the table and with a committed snapshot, so changing a
-// grant (or adding a field) without updating the snapshot fails here.
+// grant (or adding a field) without updating the snapshot fails here. Every probe sent to /graphql is
+// also sent through a real @apollo/gateway (pension-aid's /subgraph composed with a household
+// subgraph) and must come back with the same rows, fields, nulls and FORBIDDENs.
 //   Y  granted, read without FORBIDDEN         -  refused with FORBIDDEN at that path
 //   x  refused: no granted path leads there    y  granted, but no granted path leads there
 
@@ -25,12 +28,28 @@ function viewerOf(kind: string): Viewer {
   return { subject: `matrix-${kind}`, department, county: level === 'city' ? null : COUNTY };
 }
 
+/** What must agree between /graphql and the gateway: the data, and each error's path and code. */
+function outcome(result: GraphQLResponse, operation: 'query' | 'mutation') {
+  const errors = (result.errors ?? []).map((error) => `${fieldPath(error.path)} ${error.extensions?.code}`).sort();
+  // A mutation probe runs twice (direct, then through the gateway): its counts may differ, its shape may not.
+  return { data: operation === 'query' ? result.data : shapeOf(result.data), errors };
+}
+
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(shapeOf);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shapeOf(item)]));
+  return value === null ? null : typeof value;
+}
+
 function isForbiddenAt(result: GraphQLResponse, path: string): boolean {
   return (result.errors ?? []).some((error) => fieldPath(error.path) === path && error.extensions?.code === 'FORBIDDEN');
 }
 
 describe('access matrix generated from the permission table', () => {
   let app: TestApp;
+  let gateway: TestGateway;
+  let gatewayProbes = 0;
   let idNumber: string;
   const cells = new Map<string, Map<string, Cell>>();
   const problems: string[] = [];
@@ -39,6 +58,17 @@ describe('access matrix generated from the permission table', () => {
     (Object.values(type.getFields()) as Array<GraphQLField<unknown, unknown>>).filter(
       (field) => PERMISSIONS[type.name]?.[field.name] !== undefined,
     );
+
+  /** Sends a probe to /graphql and through the gateway; records any difference; returns the direct answer. */
+  async function probe(operationText: string, token: string, operation: 'query' | 'mutation'): Promise<GraphQLResponse> {
+    const direct = await app.graphql(operationText, {}, token);
+    const viaGateway = await gateway.graphql(operationText, {}, token);
+    gatewayProbes++;
+    const expected = JSON.stringify(outcome(direct, operation));
+    const actual = JSON.stringify(outcome(viaGateway, operation));
+    if (actual !== expected) problems.push(`gateway answered ${operationText} with ${actual}, /graphql with ${expected}`);
+    return direct;
+  }
 
   const setCell = (type: string, field: string, kind: string, cell: Cell) => {
     const key = `${type}.${field}`;
@@ -54,7 +84,7 @@ describe('access matrix generated from the permission table', () => {
     context: SampleContext,
   ) {
     const token = app.token(context.viewer.department, context.viewer.county, context.viewer.subject);
-    const result = await app.graphql(`${operation} { ${fieldSelection(field, context)} }`, {}, token);
+    const result = await probe(`${operation} { ${fieldSelection(field, context)} }`, token, operation);
     const allowed = granted(PERMISSIONS, root.name, field.name, context.viewer);
     const forbidden = isForbiddenAt(result, field.name);
     setCell(root.name, field.name, kind, allowed ? 'Y' : '-');
@@ -84,7 +114,7 @@ describe('access matrix generated from the permission table', () => {
     const allowed = fields.filter((field) => granted(PERMISSIONS, type.name, field.name, context.viewer));
     if (allowed.length > 0) {
       const operationText = buildOperation(path, allowed.map((field) => fieldSelection(field, context)).join(' '));
-      const result = await app.graphql(operationText, {}, token);
+      const result = await probe(operationText, token, operation);
       // The department's own view must answer the same granted selection identically.
       const view = app.server.views.find((candidate) => candidate.department === context.viewer.department);
       if (view && operation === 'query') {
@@ -109,7 +139,7 @@ describe('access matrix generated from the permission table', () => {
     for (const field of fields.filter((candidate) => !allowed.includes(candidate))) {
       setCell(type.name, field.name, kind, '-');
       // One request per refused field: a refused non-null field nulls its parent and hides its siblings' errors.
-      const result = await app.graphql(buildOperation(path, fieldSelection(field, context)), {}, token);
+      const result = await probe(buildOperation(path, fieldSelection(field, context)), token, operation);
       if (!isForbiddenAt(result, `${prefix}.${field.name}`)) {
         problems.push(
           `${kind}: ${type.name}.${field.name} is not granted but was not FORBIDDEN at ${prefix}.${field.name}: ${JSON.stringify(result.errors ?? result.data)}`,
@@ -145,9 +175,11 @@ describe('access matrix generated from the permission table', () => {
     // The audit log needs an event for AuditEvent's fields to resolve.
     await app.graphql('{ persons { edges { node { name } } } }', {}, app.token('HRSS'));
     await app.server.audit.flush();
+    gateway = await startTestGateway(app);
   });
 
   afterAll(async () => {
+    await gateway?.close();
     await app.close();
   });
 
@@ -200,6 +232,8 @@ describe('access matrix generated from the permission table', () => {
       }
     }
     expect(problems).toEqual([]);
+    expect(gatewayProbes).toBeGreaterThan(300);
+    process.stdout.write(`access matrix: ${gatewayProbes} probes answered alike by /graphql and the gateway\n`);
 
     const header = `| field | ${VIEWER_KINDS.join(' | ')} |\n|---|${VIEWER_KINDS.map(() => ':-:').join('|')}|\n`;
     const rows = [...cells.entries()]
