@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
       importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+      protections: config.protections,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());
