@@ -9,7 +9,7 @@ import { corsPolicy, securityHeaders, tokenGate } from '../infrastructure/http/s
 import type { Logger } from './logger';
 import { graphqlGuard, hideSuggestionsPlugin, type IntrospectionPolicy } from './graphql-guard';
 import { costLimitPlugin, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
-import { TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents';
+import { OPERATIONS_DIR, TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents';
 
 // The server's protections in one place (issue 9 points 1-4), so server.ts only wires them in.
 
@@ -51,6 +51,9 @@ export class ProtectionWiring {
     private readonly jwtSecret: string,
   ) {
     this.trustedDocuments = TrustedDocuments.load();
+    if (protections.trustedDocuments !== 'off' && this.trustedDocuments.operations.length === 0) {
+      throw new Error(`PA_TRUSTED_DOCUMENTS=${protections.trustedDocuments} but no operations were found in ${OPERATIONS_DIR}`);
+    }
   }
 
   /** Before every route: headers, CORS, the token gate and the rate limits (probes are not limited). */

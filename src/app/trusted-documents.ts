@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   Kind,
@@ -18,7 +18,11 @@ import { DEPARTMENTS, departmentSlug, type Department } from '../shared/domain';
 
 export type TrustedDocumentsMode = 'off' | 'views' | 'all';
 
-export const OPERATIONS_DIR = path.resolve(__dirname, '../../schema/operations');
+/** schema/operations at the package root: two levels up from src/app, three from the compiled dist/src/app. */
+export const OPERATIONS_DIR =
+  [path.resolve(__dirname, '../../schema/operations'), path.resolve(__dirname, '../../../schema/operations')].find((candidate) =>
+    existsSync(candidate),
+  ) ?? path.resolve(__dirname, '../../schema/operations');
 
 export interface TrustedOperation {
   department: Department;
@@ -97,7 +101,7 @@ export class TrustedDocuments {
 
   /** Reads schema/operations/<slug>.graphql of every department that has one. */
   static load(directory = OPERATIONS_DIR): TrustedDocuments {
-    const files = new Set(readdirSync(directory));
+    const files = new Set(existsSync(directory) ? readdirSync(directory) : []);
     return new TrustedDocuments(
       DEPARTMENTS.flatMap((department) => {
         const file = `${departmentSlug(department)}.graphql`;
