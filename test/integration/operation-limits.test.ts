@@ -134,6 +134,25 @@ describe('operation limits (depth, aliases, root fields, tokens, directives, cos
     expect(accepted.status).toBe(200);
   });
 
+  it('should apply the limits to GET requests too', async () => {
+    const response = await app
+      .http()
+      .get('/graphql')
+      .query({ query: `{ persons { ${aliases(16, 'totalCount')} } }` })
+      .set('authorization', `Bearer ${hrss}`)
+      .set('apollo-require-preflight', 'true');
+    expect(response.status).toBe(400);
+    expect((response.body as ErrorBody).errors?.[0]?.extensions?.limit).toMatchObject({ name: 'maxAliases' });
+    const accepted = await app.http().get('/graphql').query({ query: '{ __typename }' }).set('apollo-require-preflight', 'true');
+    expect(accepted.body).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('should answer fragment cycles with a validation error, not a hang', async () => {
+    const result = await app.graphql('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A __typename }', {}, hrss);
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('should refuse HTTP batching (an array body) with BAD_REQUEST', async () => {
     const response = await app
       .http()
