@@ -1,10 +1,7 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -17,6 +14,7 @@ import { recordPersonReads } from '../modules/audit/person-reads';
 import type { Department } from '../shared/domain';
 import { auditPlugin } from './audit-plugin';
 import { createRequestContext, type AppServices, type RequestContext } from './context';
+import { createExplorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { applyShield } from './shield';
 import { buildBaseSchema } from './schema';
@@ -26,6 +24,8 @@ export interface ServerOptions {
   services: AppServices;
   jwtSecret: string;
   production: boolean;
+  /** The self-hosted GraphiQL at GET /graphql and each view (config `explorer`); default: outside production. */
+  explorer?: boolean;
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
@@ -84,9 +84,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
         auditPlugin(audit),
         ...guarded.plugins,
-        production
-          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-          : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+        // Apollo's landing pages load from a CDN; the explorer router below serves GET /graphql instead.
+        ApolloServerPluginLandingPageDisabled(),
       ],
     });
   };
@@ -109,6 +108,16 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       production,
       limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
       audit,
+    }),
+  );
+
+  app.use(
+    createExplorerRouter({
+      enabled: options.explorer ?? !production,
+      endpoints: [
+        { path: '/graphql', schema },
+        ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
+      ],
     }),
   );
 
