@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ensureDatabase } from '../src/app/database';
-import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
-import { freePort } from '../src/app/free-port';
-import type { Logger } from '../src/app/logger';
+import { ensureDatabase } from '../src/infrastructure/database/database';
+import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
+import { freePort } from '../src/infrastructure/free-port';
+import type { Logger } from '../src/infrastructure/logger';
 import { migrate, openOrm } from '../src/app/orm';
-import { SqlPool } from '../src/app/sql-pool';
+import { DatabaseQueryRunner } from '../src/infrastructure/database/query-runner';
 
 // What every benchmark needs first: a migrated database, in a throw-away embedded PostgreSQL unless a
 // URL is given, and a way to drop it all afterwards.
@@ -15,7 +15,7 @@ import { SqlPool } from '../src/app/sql-pool';
 export interface BenchDatabase {
   url: string;
   orm: MikroORM;
-  db: SqlPool;
+  db: DatabaseQueryRunner;
   /** Closes the pools, stops the embedded server and removes its folder. */
   close(): Promise<void>;
 }
@@ -49,15 +49,15 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
     }
     url = embedded.urlFor('pension_aid_bench');
   }
-  const orm = await openOrm(url, logger, 4);
+  // One pool, as in the server: MikroORM's, which the query runner borrows from.
+  const orm = await openOrm(url, logger, options.poolMax ?? 8);
   await migrate(orm);
-  const db = new SqlPool(url, options.poolMax ?? 8);
+  const db = DatabaseQueryRunner.over(orm);
   return {
     url,
     orm,
     db,
     async close() {
-      await db.close();
       await orm.close(true);
       await stopEmbedded();
     },

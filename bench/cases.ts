@@ -1,5 +1,4 @@
-import type { SqlPool } from '../src/app/sql-pool';
-import { sql } from '../src/shared/sql';
+import { sql, type QueryRunner } from '../src/shared/sql';
 
 // Each case: a GraphQL operation and the raw SQL that fetches the same rows (the floor for that work).
 
@@ -7,7 +6,7 @@ export interface BenchCase {
   name: string;
   query: string;
   variables?: Record<string, unknown>;
-  rawSql(db: SqlPool): Promise<unknown>;
+  rawSql(db: QueryRunner): Promise<unknown>;
 }
 
 export const BENCH_CASES: BenchCase[] = [

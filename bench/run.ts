@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { createLogger } from '../src/app/logger';
+import { createLogger } from '../src/infrastructure/logger';
 import { createServer } from '../src/app/server';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { seedPersons } from '../src/modules/seed/seed-writer';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const persons = Number(values.persons);
   const runs = Number(values.runs);
   const logger = createLogger('warn');
-  const { orm, db, close } = await openBenchDatabase({ logger, externalUrl: process.env.BENCH_DATABASE_URL, port: 55990 });
+  const { db, close } = await openBenchDatabase({ logger, externalUrl: process.env.BENCH_DATABASE_URL, port: 55990 });
   const existing = (await db.one<{ count: number }>(sql`select count(*)::int as count from person`))!.count;
   if (existing < persons) {
     const started = Date.now();
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     process.stdout.write(`seeded ${persons - existing} persons in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
   const server = await createServer({
-    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: () => new Date('2026-11-28T04:00:00Z') },
+    services: { db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: () => new Date('2026-11-28T04:00:00Z') },
     jwtSecret: SECRET,
     production: true,
     // Timing runs send hundreds of requests a minute from one token: the rate limit would be measured instead.

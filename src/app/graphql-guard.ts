@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type GraphQLSchema } from 'graphql';
+import type { IntrospectionPolicy } from '../config/protection-settings';
 import type { Viewer } from '../shared/auth';
 import type { Department } from '../shared/domain';
 import { sendJsonError } from '../infrastructure/http/json-errors';
@@ -8,12 +9,13 @@ import { viewerOf } from '../infrastructure/http/security';
 import { checkOperationShape, parseWithinLimits, type OperationLimits } from './operation-limits';
 import type { TrustedDocuments } from './trusted-documents';
 
+export type { IntrospectionPolicy };
+
 // What every GraphQL endpoint checks before Apollo sees the request: one operation per request, the
 // variables' size, trusted documents, the token and shape limits, and who may introspect. Refusals are
 // answered here, in the GraphQL error shape, without running anything.
 
 /** Who may introspect (and get "Did you mean …" suggestions): everyone, token holders, or nobody. */
-export type IntrospectionPolicy = 'all' | 'authenticated' | 'off';
 
 export function mayIntrospect(policy: IntrospectionPolicy, viewer: Viewer | null): boolean {
   return policy === 'all' || (policy === 'authenticated' && viewer !== null);

@@ -18,28 +18,14 @@ import {
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../modules/people/person.service';
+import type { OperationLimits } from '../config/protection-settings';
+
+export type { OperationLimits };
 
 // Limits on an operation's shape and cost, checked before it runs (issue 9 point 1). The shape limits
 // (tokens, depth, aliases, root fields, directives) are checked on the parsed text before Apollo's own
 // validation; the cost needs a valid document and the variables, so it is checked in Apollo's
 // didResolveOperation, before execution. Every refusal is QUERY_TOO_COMPLEX with the limit named.
-
-export interface OperationLimits {
-  /** Largest JSON body accepted at a GraphQL endpoint (413 PAYLOAD_TOO_LARGE above). */
-  maxBodyBytes: number;
-  /** Largest `variables` object, as JSON (413 PAYLOAD_TOO_LARGE above). */
-  maxVariablesBytes: number;
-  /** Lexical tokens in the document; the parser stops at the first one over (memory stays flat). */
-  maxTokens: number;
-  maxDepth: number;
-  /** Every alias counts, `__typename` ones included. */
-  maxAliases: number;
-  /** Fields of the operation's root selection (after fragments are spread). */
-  maxRootFields: number;
-  maxDirectives: number;
-  /** Estimated work: see FIELD_COSTS and LIST_SIZES. */
-  maxCost: number;
-}
 
 export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
   maxBodyBytes: 1024 * 1024,

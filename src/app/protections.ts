@@ -1,30 +1,20 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
 import type { GraphQLSchema, ParseOptions } from 'graphql';
-import type { TokenPolicy, Viewer } from '../shared/auth';
+import type { Protections } from '../config/protection-settings';
+import type { Viewer } from '../shared/auth';
 import type { Department } from '../shared/domain';
 import { jsonBody, jsonErrorHandler, notFoundHandler } from '../infrastructure/http/json-errors';
-import { DEFAULT_RATE_LIMITS, rateLimits, type RateLimitOptions } from '../infrastructure/http/rate-limit';
+import { DEFAULT_RATE_LIMITS, rateLimits } from '../infrastructure/http/rate-limit';
 import { corsPolicy, securityHeaders, tokenGate } from '../infrastructure/http/security';
-import type { Logger } from './logger';
-import { graphqlGuard, hideSuggestionsPlugin, type IntrospectionPolicy } from './graphql-guard';
-import { costLimitPlugin, DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
-import { OPERATIONS_DIR, TrustedDocuments, type TrustedDocumentsMode } from './trusted-documents';
+import type { Logger } from '../infrastructure/logger';
+import { graphqlGuard, hideSuggestionsPlugin } from './graphql-guard';
+import { costLimitPlugin, DEFAULT_OPERATION_LIMITS } from './operation-limits';
+import { OPERATIONS_DIR, TrustedDocuments } from './trusted-documents';
 
 // The server's protections in one place (issue 9 points 1-4), so server.ts only wires them in.
 
-export interface Protections {
-  limits: OperationLimits;
-  introspection: IntrospectionPolicy;
-  /** Origins allowed by CORS; none = same origin only. */
-  corsOrigins: readonly string[];
-  tokenPolicy: TokenPolicy;
-  /** null = no rate limits. */
-  rateLimits: RateLimitOptions | null;
-  trustedDocuments: TrustedDocumentsMode;
-  /** Proxies in front whose X-Forwarded-For is believed (Express "trust proxy"); 0 = none. */
-  trustProxyHops: number;
-}
+export type { Protections };
 
 export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 24 * 3600;
 

@@ -16,7 +16,9 @@ import { DEPARTMENTS, departmentSlug, type Department } from '../shared/domain';
 // committed in schema/operations/<slug>.graphql. Under PA_TRUSTED_DOCUMENTS only those run; a client
 // sends either the document id (sha256 of the operation's text as printed here) or the text itself.
 
-export type TrustedDocumentsMode = 'off' | 'views' | 'all';
+import type { TrustedDocumentsMode } from '../config/protection-settings';
+
+export type { TrustedDocumentsMode };
 
 /** schema/operations at the package root: two levels up from src/app, three from the compiled dist/src/app. */
 export const OPERATIONS_DIR =

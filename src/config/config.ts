@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { HardshipCategory } from '../shared/domain';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from '../modules/eligibility/domain/precedence';
-import type { Protections } from '../app/protections';
+import { ConfigError } from './config-error';
+import type { Protections } from './protection-settings';
 import { readProtections } from './protections.config';
 
 // The only reader of process.env. Everything is parsed once, typed, and a bad value stops start-up
@@ -31,12 +32,7 @@ export interface AppConfig {
 
 export const DEVELOPMENT_JWT_SECRET = 'pension-aid-development-secret-do-not-use-in-production';
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Environment = Record<string, string | undefined>;
 

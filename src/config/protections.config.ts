@@ -1,7 +1,5 @@
-import type { Protections } from '../app/protections';
-import type { IntrospectionPolicy } from '../app/graphql-guard';
-import type { TrustedDocumentsMode } from '../app/trusted-documents';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
+import type { IntrospectionPolicy, Protections, TrustedDocumentsMode } from './protection-settings';
 
 // The protection settings (README "Running in production: limits and protections"). Read from the
 // environment object config.ts hands over; defaults are the safe ones.

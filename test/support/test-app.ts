@@ -1,12 +1,12 @@
 import { inject } from 'vitest';
 import supertest from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
+import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { createServer, type AppServer } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
 import type { Protections } from '../../src/app/protections';
-import { SqlPool } from '../../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
@@ -28,7 +28,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface TestApp {
   server: AppServer;
-  db: SqlPool;
+  db: DatabaseQueryRunner;
   orm: MikroORM;
   database: TestDatabase;
   /** A token for a department, city level unless a county is given. */
@@ -64,10 +64,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
   const logger = createLogger('silent');
   const orm = await openOrm(database.url, logger, 5);
-  const db = new SqlPool(database.url, 5);
+  const db = DatabaseQueryRunner.over(orm);
   const server = await createServer({
     services: {
-      em: orm.em,
       db,
       settings: { precedence: DEFAULT_PRECEDENCE },
       logger,
@@ -97,7 +96,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     http: () => agent,
     async close() {
       await server.stop();
-      await db.close();
       await orm.close(true);
       await database.drop();
     },

@@ -1,19 +1,14 @@
 import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import type { RateLimitOptions } from '../../config/protection-settings';
 import { sendJsonError } from './json-errors';
+
+export type { RateLimitOptions };
 import { viewerOf } from './security';
 
 // Request rate limits (issue 9 point 4): per token subject for authenticated calls, per client address
 // for anonymous ones (bad tokens included). Counters live in this process's memory: behind several
 // instances each counts on its own. 429 with Retry-After and a coded JSON body.
-
-export interface RateLimitOptions {
-  windowSeconds: number;
-  /** Requests per window and token subject; 0 = no limit. */
-  authenticated: number;
-  /** Requests per window and client address without a valid token; 0 = no limit. */
-  anonymous: number;
-}
 
 export const DEFAULT_RATE_LIMITS: RateLimitOptions = { windowSeconds: 60, authenticated: 600, anonymous: 60 };
 
