@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -56,6 +57,8 @@ interface Options {
   seconds: number;
   reportRuns: number;
   profile: boolean;
+  /** A git ref whose server runs alongside (same database, same rounds), for before/after ratios. */
+  baseline: string | null;
 }
 
 function options(): Options {
@@ -67,6 +70,7 @@ function options(): Options {
       seconds: { type: 'string' },
       'report-runs': { type: 'string' },
       profile: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
     },
     strict: true,
   });
@@ -78,6 +82,7 @@ function options(): Options {
     seconds: Number(values.seconds ?? (quick ? 5 : 10)),
     reportRuns: Number(values['report-runs'] ?? (quick ? 3 : 5)),
     profile: values.profile!,
+    baseline: values.baseline ?? null,
   };
 }
 
@@ -99,7 +104,7 @@ function pageStatements(ids: number[], eligibility: boolean): string[] {
   const idArray = `'{${ids.join(',')}}'::int[]`;
   const statements = [
     `select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate", person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus" from person where true and exists (select 1 from roster_entry filter_entry where filter_entry.person_id = person.id and true and filter_entry.county = '${PAGE_COUNTY}' and filter_entry.category = '${PAGE_CATEGORY}') and person.id > 0 order by person.id limit 101`,
-    `select person_id as "personId", category, county, recognized_on as "recognizedOn", exited_on as "exitedOn" from roster_entry entry where person_id = any(${idArray}) and true order by person_id, recognized_on, id`,
+    `select person_id as "personId", category, county, recognized_on as "recognizedOn", exited_on as "exitedOn" from roster_entry where person_id = any(${idArray}) order by person_id, recognized_on, id`,
   ];
   if (eligibility) {
     statements.push(
@@ -206,11 +211,26 @@ async function cityCounts(db: SqlPool) {
 
 // ------------------------------------------------------------------------------------------- servers
 
-async function startPensionAid(url: string, cpuProfileDir?: string): Promise<ChildServer> {
+const REPO = path.resolve(__dirname, '..');
+
+/** The server of another commit (src/, migrations/, manifests), sharing this checkout's node_modules. */
+function extractBaseline(ref: string, into: string): string {
+  const folder = path.join(into, 'baseline');
+  mkdirSync(folder);
+  execFileSync('sh', [
+    '-c',
+    `git -C "${REPO}" archive "${ref.replace(/"/g, '')}" src migrations package.json tsconfig.json | tar -x -C "${folder}"`,
+  ]);
+  symlinkSync(path.join(REPO, 'node_modules'), path.join(folder, 'node_modules'));
+  return folder;
+}
+
+async function startPensionAid(url: string, options: { root?: string; cpuProfileDir?: string; name?: string } = {}): Promise<ChildServer> {
   const port = await freePort();
-  const root = path.resolve(__dirname, '..');
+  const root = options.root ?? REPO;
+  const cpuProfileDir = options.cpuProfileDir;
   return startChildServer({
-    name: 'pension-aid',
+    name: options.name ?? 'pension-aid',
     command: process.execPath,
     args: [
       ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
@@ -243,14 +263,17 @@ async function startPostgraphile(url: string): Promise<ChildServer> {
 // ------------------------------------------------------------------------------------------- statements
 
 interface StatementCount {
+  /** Statements sent on the request path, per request (the audit log's timed batch flushes excluded). */
   perRequest: number | null;
+  /** The audit log's batched INSERTs that ran during the requests (one per flush, not per request). */
+  auditFlushes: number | null;
   statements: Array<{ calls: number; query: string }>;
 }
 
 async function countStatements(db: SqlPool, enabled: boolean, requests: number, send: () => Promise<unknown>): Promise<StatementCount> {
   if (!enabled) {
     for (let index = 0; index < requests; index++) await send();
-    return { perRequest: null, statements: [] };
+    return { perRequest: null, auditFlushes: null, statements: [] };
   }
   await send(); // warm: schema caches, pools
   await db.rows(sql`select pg_stat_statements_reset()`);
@@ -259,9 +282,11 @@ async function countStatements(db: SqlPool, enabled: boolean, requests: number, 
     select calls::int, query from pg_stat_statements
     where dbid = (select oid from pg_database where datname = current_database()) and query not ilike '%pg_stat_statements%'
     order by calls desc`);
-  const total = rows.reduce((sum, row) => sum + row.calls, 0);
+  const isAudit = (query: string) => /^\s*insert into audit_event/i.test(query);
+  const sum = (list: typeof rows) => list.reduce((total, row) => total + row.calls, 0);
   return {
-    perRequest: total / requests,
+    perRequest: sum(rows.filter((row) => !isAudit(row.query))) / requests,
+    auditFlushes: sum(rows.filter((row) => isAudit(row.query))),
     statements: rows.map((row) => ({ calls: row.calls, query: row.query.replace(/\s+/g, ' ').slice(0, 400) })),
   };
 }
@@ -522,6 +547,10 @@ async function main(): Promise<void> {
     const postgraphile = await startPostgraphile(url);
     children.push(postgraphile);
     const aid = pensionAid!;
+    const baseline = opts.baseline
+      ? await startPensionAid(url, { root: extractBaseline(opts.baseline, scratch), name: `baseline ${opts.baseline}` })
+      : null;
+    if (baseline) children.push(baseline);
 
     // Same shape on both servers: check before timing.
     type Page = { persons: { edges: Array<{ node: { idNumber: string } }> } };
@@ -581,6 +610,13 @@ async function main(): Promise<void> {
       ...(pgbench ? [{ name: 'page + eligibility SQL (pgbench)', server: null, load: direct(true) }] : []),
       { name: 'pension-aid __typename', server: aid, load: http(aid, TYPENAME, true) },
       { name: 'PostGraphile __typename', server: postgraphile, load: http(postgraphile, TYPENAME, false) },
+      ...(baseline
+        ? [
+            { name: 'baseline page', server: baseline, load: http(baseline, pageQuery(100, false), true) },
+            { name: 'baseline page + eligibility', server: baseline, load: http(baseline, pageQuery(100, true), true) },
+            { name: 'baseline __typename', server: baseline, load: http(baseline, TYPENAME, true) },
+          ]
+        : []),
     ];
     log(`load: ${CONNECTIONS} connections, ${opts.rounds} interleaved rounds of ${opts.seconds} s per side`);
     const load = await measureSides(sides, opts.rounds, postmaster);
@@ -645,7 +681,7 @@ async function main(): Promise<void> {
     let profile: ReturnType<typeof topOfProfile> | null = null;
     if (opts.profile) {
       const profileDir = path.join(scratch, 'profile');
-      const profiled = await startPensionAid(url, profileDir);
+      const profiled = await startPensionAid(url, { cpuProfileDir: profileDir });
       children.push(profiled);
       await runLoad({
         url: `http://127.0.0.1:${profiled.port}/graphql`,
@@ -654,6 +690,7 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         seconds: 2,
       });
+      const loadStarted = performance.now();
       await runLoad({
         url: `http://127.0.0.1:${profiled.port}/graphql`,
         body: body(pageQuery(100, false)),
@@ -661,13 +698,18 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         seconds: opts.seconds * 2,
       });
+      const loadEnded = performance.now();
       await profiled.stop();
+      const stopped = performance.now();
       const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
       if (file) {
-        profile = topOfProfile(path.join(profileDir, file), 25);
+        // Only the samples of the measured load: not start-up (module loading) or shutdown.
+        profile = topOfProfile(path.join(profileDir, file), 25, { fromEndMs: stopped - loadStarted, toEndMs: stopped - loadEnded });
         const keep = path.join(__dirname, 'page.cpuprofile');
         copyFileSync(path.join(profileDir, file), keep);
-        log(`page CPU profile (self time; whole file in ${path.relative(process.cwd(), keep)}):`);
+        log(
+          `page CPU profile, ${(profile.sampledMs / 1000).toFixed(1)} s of samples under load (self time; whole file in ${path.relative(process.cwd(), keep)}):`,
+        );
         for (const line of profile.lines.slice(0, 15)) log(`  ${line.percent.toFixed(1).padStart(5)}%  ${line.function}  ${line.where}`);
         log('  by package:');
         for (const line of profile.byPackage.slice(0, 10)) log(`  ${line.percent.toFixed(1).padStart(5)}%  ${line.function}`);
@@ -815,6 +857,19 @@ function summarise(summary: Summary) {
       `${ms(imports.first.limitMs)} / ${ms(imports.again.limitMs)} (COPY + one merge); re-read + hash + lookup ${ms(imports.again.hashLookupMs)}`,
       `${f(imports.first.ratio, 2)} / ${f(imports.again.ratio, 2)}; ${f(imports.again.ratioToHash, 1)} of hash`,
       '≤ 2 / ≤ 1.2 of hash',
+    ]);
+  }
+  const before = side('baseline page');
+  if (before) {
+    const beforeEligibility = side('baseline page + eligibility')!;
+    const beforeTypename = side('baseline __typename')!;
+    rows.push([
+      `pension-aid vs baseline ${opts.baseline}: page / + eligibility / __typename`,
+      `${f(ours.rps)} / ${f(ourEligibility.rps)} / ${f(ourTypename.rps, 0)} rps`,
+      '–',
+      `baseline ${f(before.rps)} / ${f(beforeEligibility.rps)} / ${f(beforeTypename.rps, 0)} rps`,
+      `${f(ours.rps / before.rps, 2)} / ${f(ourEligibility.rps / beforeEligibility.rps, 2)} / ${f(ourTypename.rps / beforeTypename.rps, 2)}; CPU per 1,000 pages ${f(ours.nodeCpuPer1000, 2)} s vs ${f(before.nodeCpuPer1000, 2)} s`,
+      '',
     ]);
   }
   const perRequest = (name: string) => f(statements[name]?.perRequest ?? null, 2);

@@ -10,6 +10,8 @@ interface ProfileNode {
 }
 
 interface CpuProfile {
+  startTime: number;
+  endTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -21,12 +23,27 @@ export interface ProfileLine {
   where: string;
 }
 
-/** Self time by function (name + file:line), highest first; packages shown by their node_modules name. */
-export function topOfProfile(file: string, count = 20): { lines: ProfileLine[]; byPackage: ProfileLine[] } {
+/**
+ * Self time by function (name + file:line), highest first; packages shown by their node_modules name.
+ * `window` keeps only the samples between `fromEndMs` and `toEndMs` before the profile's end (the load,
+ * not start-up or shutdown).
+ */
+export function topOfProfile(
+  file: string,
+  count = 20,
+  window?: { fromEndMs: number; toEndMs: number },
+): { lines: ProfileLine[]; byPackage: ProfileLine[]; sampledMs: number } {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, index) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const from = window ? profile.endTime - window.fromEndMs * 1000 : -Infinity;
+  const to = window ? profile.endTime - window.toEndMs * 1000 : Infinity;
+  let at = profile.startTime;
+  profile.samples.forEach((id, index) => {
+    const delta = profile.timeDeltas[index] ?? 0;
+    at += delta;
+    if (at >= from && at <= to) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   const total = [...self.values()].reduce((sum, value) => sum + value, 0);
   const where = (url: string, line: number) => {
     const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(.*)$/.exec(url);
@@ -56,5 +73,5 @@ export function topOfProfile(file: string, count = 20): { lines: ProfileLine[]; 
     packages.set(pkgName, pkg);
   }
   const sorted = (map: Map<string, ProfileLine>) => [...map.values()].sort((left, right) => right.percent - left.percent).slice(0, count);
-  return { lines: sorted(functions), byPackage: sorted(packages) };
+  return { lines: sorted(functions), byPackage: sorted(packages), sampledMs: total / 1000 };
 }
