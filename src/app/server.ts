@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginLandingPageLocalDefault,
@@ -43,6 +44,16 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+const noStorePlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 function authenticate(request: Request, secret: string): Viewer | null {
   try {
     return viewerFromHeader(request.headers.authorization, secret);
@@ -75,6 +86,10 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       plugins: [
         ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
         auditPlugin(audit),
+        // Nothing reads cache hints (no @cacheControl, no CDN): the default plugin's per-field hooks are pure cost.
+        // Its one visible effect, `cache-control: no-store` on every answer (personal data), is kept per request.
+        ApolloServerPluginCacheControlDisabled(),
+        noStorePlugin,
         production
           ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
           : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
