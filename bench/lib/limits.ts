@@ -51,13 +51,25 @@ export interface DispatchCell {
   disabledLevel34: number;
 }
 
-/** R11 cells: per county and counted category; statuses as of the report date, payments paid by then. */
+const STATUS_CODES = ['NOT_ENROLLED', 'CONTRIBUTING', 'SUSPENDED', 'RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED'];
+const statusCode = (column: string) =>
+  `case ${column} ${STATUS_CODES.map((status, index) => `when '${status}' then ${index}`).join(' ')} end`;
+
+/** R4 age test as a birth-date range (Y - birth year in 16..59), no per-row extract(). */
+const contributingAge = (year: number, column: string) => `${column} between '${year - 59}-01-01'::date and '${year - 16}-12-31'::date`;
+
+/**
+ * R11 cells: per county and counted category; statuses as of the report date, payments paid by then.
+ * The status then is packed too: (days, id) of the latest change on or before the date with its status
+ * code in the low 3 bits (max), else the earliest change's previous status (min).
+ */
 export function dispatchLimitSql(
   precedence: readonly HardshipCategory[],
   year: number,
   reportDate: string,
   populationDate: string,
 ): string {
+  const changeKey = `((change.changed_on - date '2000-01-01')::bigint * 2147483648 + change.id) * 8`;
   return `
     with counted as (
       select entry.person_id, min(${packedKey(precedence, 'entry')}) as k
@@ -66,8 +78,8 @@ export function dispatchLimitSql(
     ),
     status_then as (
       select change.person_id,
-             coalesce((array_agg(change.status order by change.changed_on desc, change.id desc) filter (where change.changed_on <= '${reportDate}'::date))[1],
-                      (array_agg(change.previous_status order by change.changed_on, change.id))[1]) as status
+             coalesce(max(${changeKey} + ${statusCode('change.status')}) filter (where change.changed_on <= '${reportDate}'::date),
+                      min(${changeKey} + ${statusCode('change.previous_status')})) % 8 as code
       from pension_status_change change group by change.person_id
     ),
     paid as (
@@ -76,10 +88,9 @@ export function dispatchLimitSql(
     ),
     decided as (
       select counted.k, person.disability_level,
-             case when ${year} - extract(year from person.birth_date)::int not between 16 and 59 then 0
-                  when coalesce(status_then.status, person.pension_status) in ('RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED') then 0
-                  when coalesce(status_then.status, person.pension_status) = 'NOT_ENROLLED' then 1
-                  else 2 end as s,
+             case when not (${contributingAge(year, 'person.birth_date')}) then 0
+                  else case coalesce(status_then.code, ${statusCode('person.pension_status')}) when 0 then 1 when 1 then 2 when 2 then 2 else 0 end
+             end as s,
              paid.amount
       from counted join person on person.id = counted.person_id
       left join status_then on status_then.person_id = counted.person_id
@@ -123,7 +134,7 @@ export function budgetLimitSql(precedence: readonly HardshipCategory[], year: nu
     lines as (
       select k % 1000 as county, (k / ${KEY_RANK} = ${rural}) as rural, count(*) as persons
       from counted join person on person.id = counted.person_id
-      where ${year} - extract(year from person.birth_date)::int between 16 and 59
+      where ${contributingAge(year, 'person.birth_date')}
         and person.pension_status in ('NOT_ENROLLED', 'CONTRIBUTING', 'SUSPENDED')
       group by 1, 2
     ),
@@ -181,7 +192,7 @@ export function screeningLimitSql(precedence: readonly HardshipCategory[], year:
     with disabled as (
       select id, id_number, name, disability_level from person
       where disability_level in (3, 4) and pension_status in ('NOT_ENROLLED', 'CONTRIBUTING', 'SUSPENDED')
-        and ${year} - extract(year from birth_date)::int between 16 and 59
+        and ${contributingAge(year, 'birth_date')}
     ),
     counted as (
       select entry.person_id, min(${rankCase(precedence, 'entry.category')}) as rank
