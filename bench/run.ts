@@ -15,17 +15,8 @@ import { signToken } from '../src/shared/auth';
 import { sql } from '../src/shared/sql';
 import { hasStatStatements, openBenchDatabase, postmasterPid } from './bench-database';
 import { copyAndMerge, hashAndLookup, psqlPath, uploadRoster, writeRosterCsv, type RosterTarget } from './lib/import-case';
-import {
-  budgetLimitSql,
-  comparisonLimitSql,
-  dispatchLimitSql,
-  screeningLimitSql,
-  serialQuery,
-  type BudgetLine,
-  type ComparisonItem,
-  type DispatchCell,
-  type ScreeningItem,
-} from './lib/limits';
+import { serialQuery } from './lib/limits';
+import { reportCases } from './lib/report-cases';
 import { runLoad } from './lib/load';
 import { ensurePostgraphile, POSTGRAPHILE_VERSION } from './lib/postgraphile-peer';
 import { pgbenchPath, runPgbench } from './lib/pgbench';
@@ -363,119 +354,11 @@ interface ReportFigure {
   rounds: number;
 }
 
-interface TallyData {
-  persons: number;
-  eligible: number;
-  enrolled: number;
-  proxyPaid: number;
-  proxyPaidAmount: string;
-}
-interface DispatchAnswer {
-  dispatchReport: {
-    rows: Array<{ county: string; dibao: TallyData; tekun: TallyData; returnedPoverty: TallyData; disabledLevel34: number }>;
-  };
-}
-const tallyFields = 'persons eligible enrolled proxyPaid proxyPaidAmount';
-
-function dispatchFromApi(answer: DispatchAnswer): unknown {
-  const keys: Array<['dibao' | 'tekun' | 'returnedPoverty', string]> = [
-    ['dibao', 'DIBAO'],
-    ['tekun', 'TEKUN'],
-    ['returnedPoverty', 'RETURNED_POVERTY'],
-  ];
-  return answer.dispatchReport.rows
-    .map((row) => ({
-      county: row.county,
-      cells: keys.filter(([key]) => row[key].persons > 0).map(([key, category]) => ({ category, ...row[key] })),
-      disabledLevel34: row.disabledLevel34,
-    }))
-    .filter((row) => row.cells.length > 0 || row.disabledLevel34 > 0);
-}
-
-function dispatchFromLimit(cells: DispatchCell[]): unknown {
-  const counties = [...new Set(cells.map((cell) => cell.county))].sort();
-  return counties.map((county) => {
-    const own = cells.filter((cell) => cell.county === county).sort((left, right) => rankOf(left.category) - rankOf(right.category));
-    return {
-      county,
-      cells: own.map(({ category, persons, eligible, enrolled, proxyPaid, proxyPaidAmount }) => ({
-        category,
-        persons,
-        eligible,
-        enrolled,
-        proxyPaid,
-        proxyPaidAmount,
-      })),
-      disabledLevel34: own.reduce((sum, cell) => sum + cell.disabledLevel34, 0),
-    };
-  });
-}
-const DISPLAY_ORDER = ['DIBAO', 'TEKUN', 'RETURNED_POVERTY'];
-const rankOf = (category: string) => DISPLAY_ORDER.indexOf(category);
-
-interface ReportCase {
-  name: string;
-  query: string;
-  fromApi: (data: never) => unknown;
-  limitSql: string;
-  fromLimit: (rows: never[]) => unknown;
-}
-
-function reportCases(): ReportCase[] {
-  const dispatch = (month: string, reportDate: string, populationDate: string): ReportCase => ({
-    name: `dispatchReport ${month}`,
-    query: `{ dispatchReport(month: "${month}") { rows { county dibao { ${tallyFields} } tekun { ${tallyFields} } returnedPoverty { ${tallyFields} } disabledLevel34 } } }`,
-    fromApi: (data: DispatchAnswer) => dispatchFromApi(data),
-    limitSql: dispatchLimitSql(precedence, YEAR, reportDate, populationDate),
-    fromLimit: (rows: DispatchCell[]) => dispatchFromLimit(rows),
-  });
-  const comparison = (data: { rosterComparison: Record<'added' | 'removed' | 'changed', Omit<ComparisonItem, 'kind'>[]> }) =>
-    (['added', 'removed', 'changed'] as const)
-      .flatMap((kind) => data.rosterComparison[kind].map((item) => ({ kind: kind.toUpperCase(), ...item })))
-      .sort((left, right) =>
-        left.kind === right.kind ? left.idNumber.localeCompare(right.idNumber) : left.kind.localeCompare(right.kind),
-      );
-  return [
-    dispatch(`${YEAR}-06`, `${YEAR}-06-15`, `${YEAR}-06-15`),
-    dispatch(`${YEAR}-11`, `${YEAR}-11-15`, `${YEAR}-10-31`),
-    {
-      name: `budget(${YEAR})`,
-      query: `{ budget(year: ${YEAR}) { lines { county department persons amount cityShare countyShare } } }`,
-      fromApi: (data: { budget: { lines: BudgetLine[] } }) => data.budget.lines,
-      limitSql: budgetLimitSql(precedence, YEAR),
-      fromLimit: (rows: BudgetLine[]) => rows,
-    },
-    {
-      name: 'rosterComparison Q3',
-      query: `{ rosterComparison(from: "${YEAR}-06-30", to: "${YEAR}-09-30") { added { idNumber name county before after } removed { idNumber name county before after } changed { idNumber name county before after } } }`,
-      fromApi: comparison,
-      limitSql: comparisonLimitSql(precedence, `${YEAR}-06-30`, `${YEAR}-09-30`),
-      fromLimit: (rows: ComparisonItem[]) =>
-        rows.map(({ kind, idNumber, name, county, before, after }) => ({ kind, idNumber, name, county, before, after })),
-    },
-    {
-      name: `subsidyScreening(${YEAR})`,
-      query: `{ subsidyScreening(year: ${YEAR}) { disabilityLevel countedCategory person { idNumber name } } }`,
-      fromApi: (data: {
-        subsidyScreening: Array<{ disabilityLevel: number; countedCategory: string; person: { idNumber: string; name: string } }>;
-      }) =>
-        data.subsidyScreening.map((item) => ({
-          idNumber: item.person.idNumber,
-          name: item.person.name,
-          countedCategory: item.countedCategory,
-          disabilityLevel: item.disabilityLevel,
-        })),
-      limitSql: screeningLimitSql(precedence, YEAR),
-      fromLimit: (rows: ScreeningItem[]) => rows,
-    },
-  ];
-}
-
 async function measureReports(db: SqlPool, port: number, token: string, runs: number, only?: string[]): Promise<ReportFigure[]> {
   const client: pg.PoolClient = await db.pool.connect();
   const figures: ReportFigure[] = [];
   try {
-    for (const reportCase of reportCases().filter((item) => !only || only.includes(item.name))) {
+    for (const reportCase of reportCases(precedence, YEAR).filter((item) => !only || only.includes(item.name))) {
       const api = reportCase.fromApi((await graphql(port, token, reportCase.query)) as never);
       const limit = reportCase.fromLimit((await serialQuery(client, reportCase.limitSql)) as never[]);
       const difference = firstDifference(api, limit);
