@@ -17,6 +17,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
       eqeqeq: ['error', 'always', { null: 'ignore' }],
+      // Their CommonJS code calls util.isUndefined, which Node 24 removed (STACK.md trap 13).
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'graphql-shield', importNames: ['chain', 'race'], message: 'calls util.isUndefined, gone in Node 24' }] },
+      ],
     },
   },
   { files: ['**/*.mjs', '**/*.mts'], ...tseslint.configs.disableTypeChecked },

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       services: { em: orm.em, db, settings: { precedence: config.precedence }, logger },
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
+      explorer: config.explorer,
       importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.

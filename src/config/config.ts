@@ -19,6 +19,8 @@ export interface AppConfig {
   /** Upload limits for file imports. */
   importMaxBytes: number;
   importMaxRows: number;
+  /** The self-hosted API explorer at GET /graphql (PA_EXPLORER on|off; default on outside production). */
+  explorer: boolean;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
   precedence: readonly HardshipCategory[];
 }
@@ -106,5 +108,6 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     importMaxBytes: readInteger(environment, 'PA_IMPORT_MAX_BYTES', 200 * 1024 * 1024, 1024, 2 ** 40),
     importMaxRows: readInteger(environment, 'PA_IMPORT_MAX_ROWS', 2_000_000, 1, 100_000_000),
     precedence: readPrecedence(environment),
+    explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
   };
 }

@@ -1,67 +1,76 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/shared/auth';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
 import { freePort } from '../../src/app/free-port';
+import { EMBEDDED_DATABASE_NAME } from '../../src/app/database';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from '../../src/app/embedded-postgres';
+import { createLogger } from '../../src/app/logger';
+import {
+  auditedReadsBy,
+  postgresProcessesOn,
+  processesInGroup,
+  readAPerson,
+  startServerProcess,
+  type ServerProcess,
+} from '../support/server-process';
 
-// The product as a new user runs it: `npm start` with no DATABASE_URL, Ctrl-C, start again.
+// The product as a new user runs it (`npm start` with no DATABASE_URL), and as production runs it (compiled,
+// plain node); each stopped with a signal to the process that was started, as a process manager does.
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
-async function waitForReady(port: number, child: ChildProcess, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (response.status === 200) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('server did not become ready');
-}
-
-function postgresProcessesOn(dataDir: string): string[] {
-  const result = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  return result.stdout.split('\n').filter((line) => line.includes('postgres') && line.includes(dataDir));
-}
-
-async function startAndStop(dataDir: string): Promise<{ readyAfterMs: number; cleanExit: boolean; output: string }> {
-  const port = await freePort();
-  // `npm start` in its own process group, stopped the way Ctrl-C does: SIGINT to the whole group.
-  const child = spawn('npm', ['start'], {
+async function startEmbedded(command: string, args: string[], dataDir: string): Promise<ServerProcess & { readyAfterMs: number }> {
+  const pgPort = await freePort();
+  return startServerProcess(command, args, {
     cwd: ROOT,
-    detached: true,
+    port: await freePort(),
     env: {
-      ...process.env,
-      PORT: String(port),
       PA_DATA_DIR: dataDir,
-      PA_EMBEDDED_PG_PORT: String(await freePort()),
+      PA_EMBEDDED_PG_PORT: String(pgPort),
       DATABASE_URL: '',
+      JWT_SECRET: '',
       NODE_ENV: 'development',
       LOG_LEVEL: 'info',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const readyAfterMs = await waitForReady(port, child, 60_000);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
-  );
-  process.kill(-child.pid!, 'SIGINT');
-  const { code, signal } = await exited;
-  // 'close' waits for the server's output to end too. npm itself reports the SIGINT it was sent (signal, or 130);
-  // the server under it must have finished its own shutdown.
-  const cleanExit = (code === 0 || code === 130 || signal === 'SIGINT') && output.includes('"msg":"stopped"');
-  return { readyAfterMs, cleanExit, output };
+}
+
+function embeddedDatabaseUrl(dataDir: string): string {
+  const running = runningEmbeddedPostgres(dataDir, 0);
+  if (!running) throw new Error(`no embedded PostgreSQL runs on ${dataDir}`);
+  return running.urlFor(EMBEDDED_DATABASE_NAME);
+}
+
+/** After the server stopped its PostgreSQL: start that data folder again and count what was written. */
+async function auditedReadsInDataFolder(dataDir: string, subject: string): Promise<number> {
+  const server = await startEmbeddedPostgres(dataDir, await freePort(), createLogger('silent'));
+  try {
+    return await auditedReadsBy(server.urlFor(EMBEDDED_DATABASE_NAME), subject);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Reads a person, stops the server with `signal` sent to the started process alone, and checks the whole way down. */
+async function readThenStop(server: ServerProcess, dataDir: string, signal: NodeJS.Signals): Promise<{ afterMs: number }> {
+  const subject = `shutdown-${signal}-${Date.now()}`;
+  await readAPerson(server, embeddedDatabaseUrl(dataDir), DEVELOPMENT_JWT_SECRET, subject);
+  const stopped = await server.stop(signal);
+  expect(stopped, server.output()).toMatchObject({ code: 0, signal: null });
+  // Well inside the server's own 15 s limit, after which it would give up and exit 1.
+  expect(stopped.afterMs).toBeLessThan(10_000);
+  expect(server.output()).toContain('"msg":"stopped"');
+  expect(server.output()).toContain('embedded PostgreSQL stopped');
+  expect(await processesInGroup(server.child)).toEqual([]);
+  expect(postgresProcessesOn(dataDir)).toEqual([]);
+  // The READ event waited in the in-process buffer; shutdown wrote it before the pool closed.
+  expect(await auditedReadsInDataFolder(dataDir, subject)).toBe(1);
+  return stopped;
 }
 
 describe('npm start on a machine without a database', () => {
@@ -71,23 +80,48 @@ describe('npm start on a machine without a database', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('should start an embedded PostgreSQL, migrate, answer /readyz, and stop cleanly on SIGINT', async () => {
-    const first = await startAndStop(dataDir);
-    expect(first.readyAfterMs).toBeLessThan(30_000);
-    expect(first.output).toContain('migrations applied');
-    expect(first.output).toContain('"msg":"stopped"');
-    expect(first.cleanExit).toBe(true);
-    expect(first.output).toContain('embedded PostgreSQL stopped');
-    expect(postgresProcessesOn(dataDir)).toEqual([]);
+  it('should start an embedded PostgreSQL, migrate, answer /readyz, and stop cleanly when the npm process gets SIGTERM', async () => {
+    const server = await startEmbedded('npm', ['start'], dataDir);
+    expect(server.readyAfterMs).toBeLessThan(30_000);
+    expect(server.output()).toContain('migrations applied');
+    await readThenStop(server, dataDir, 'SIGTERM');
   });
 
-  it('should reuse the data folder on the second start', async () => {
-    const second = await startAndStop(dataDir);
-    expect(second.output).toContain('"reused":true');
-    expect(second.output).toContain('database schema is up to date');
-    expect(second.output).toContain('"msg":"stopped"');
-    expect(second.cleanExit).toBe(true);
+  it('should reuse the data folder on the second start and stop cleanly on Ctrl-C (SIGINT to the whole group)', async () => {
+    const server = await startEmbedded('npm', ['start'], dataDir);
+    expect(server.output()).toContain('"reused":true');
+    expect(server.output()).toContain('database schema is up to date');
+    const exited = new Promise<number | null>((resolve) => server.child.once('close', (code) => resolve(code)));
+    process.kill(-server.child.pid!, 'SIGINT');
+    expect(await exited, server.output()).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+    expect(await processesInGroup(server.child)).toEqual([]);
     expect(postgresProcessesOn(dataDir)).toEqual([]);
+  });
+});
+
+describe('the compiled server (npm run build, then plain node)', () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-compiled-'));
+
+  beforeAll(() => {
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+  });
+
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('should run without a TypeScript loader and stop cleanly when node gets SIGTERM', async () => {
+    const server = await startEmbedded('node', ['--max-old-space-size=256', 'dist/src/main.js'], dataDir);
+    expect(server.output()).toContain('migrations applied');
+    await readThenStop(server, dataDir, 'SIGTERM');
+  });
+
+  it('should stop cleanly when the npm run start:prod process gets SIGINT', async () => {
+    const server = await startEmbedded('npm', ['run', 'start:prod'], dataDir);
+    expect(server.output()).toContain('"reused":true');
+    await readThenStop(server, dataDir, 'SIGINT');
   });
 });
 

@@ -49,6 +49,8 @@ export interface TestAppOptions {
   /** A clock read on every request (tests that move time forward); wins over `now`. */
   clock?: () => Date;
   production?: boolean;
+  /** The explorer at GET /graphql; the server's default (outside production) unless told. */
+  explorer?: boolean;
   /** File import limits; the server's defaults otherwise. */
   importLimits?: { maxBytes: number; maxRows: number };
   /** Audit log batching (tests that count buffered events use a long interval). */
@@ -70,6 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
+    explorer: options.explorer,
     importLimits: options.importLimits,
     audit: options.audit,
   });
