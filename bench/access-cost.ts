@@ -3,16 +3,15 @@ import { performance } from 'node:perf_hooks';
 import { execute, parse, type GraphQLSchema } from 'graphql';
 import { createRequestContext, type AppServices } from '../src/app/context';
 import { openBenchDatabase } from './bench-database';
-import { createLogger } from '../src/app/logger';
+import { createLogger } from '../src/infrastructure/logger';
 import { buildBaseSchema } from '../src/app/schema';
 import { applyShield } from '../src/app/shield';
-import { type SqlPool } from '../src/app/sql-pool';
 import { AuditLog } from '../src/modules/audit/audit-log';
 import { recordPersonReads } from '../src/modules/audit/person-reads';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import type { Viewer } from '../src/shared/auth';
 import { IdNumber } from '../src/shared/id-number';
-import { sql } from '../src/shared/sql';
+import { sql, type QueryRunner } from '../src/shared/sql';
 
 // What the access machinery costs on a persons page of 500 with nested fields:
 //   no shield | shield on every field | shield without redundant rules (served) | served + audit.
@@ -25,7 +24,7 @@ const QUERY = parse(`{ persons(first: 500) { totalCount edges { cursor node {
   idNumber name gender birthDate county disabilityLevel pensionStatus
   rosterEntries { category county recognizedOn exitedOn } } } } }`);
 
-async function seed(db: SqlPool): Promise<void> {
+async function seed(db: QueryRunner): Promise<void> {
   const counties = ['530102', '530103', '530111', '530112'];
   const categories = ['DIBAO', 'TEKUN', 'RETURNED_POVERTY'] as const;
   const people = Array.from({ length: PERSONS }, (_, index) => {
@@ -58,11 +57,10 @@ function quantile(sorted: number[], q: number): number {
 
 async function main(): Promise<void> {
   const logger = createLogger('warn');
-  const { orm, db, close } = await openBenchDatabase({ logger, port: Number(process.env.BENCH_PG_PORT ?? 55731), poolMax: 10 });
+  const { db, close } = await openBenchDatabase({ logger, port: Number(process.env.BENCH_PG_PORT ?? 55731), poolMax: 10 });
   try {
     await seed(db);
     const services: AppServices = {
-      em: orm.em,
       db,
       settings: { precedence: DEFAULT_PRECEDENCE },
       logger,

@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { ensureDatabase } from '../src/app/database';
-import { startEmbeddedPostgres } from '../src/app/embedded-postgres';
-import { freePort } from '../src/app/free-port';
-import type { Logger } from '../src/app/logger';
+import { ensureDatabase } from '../src/infrastructure/database/database';
+import { startEmbeddedPostgres } from '../src/infrastructure/database/embedded-postgres';
+import { freePort } from '../src/infrastructure/free-port';
+import type { Logger } from '../src/infrastructure/logger';
 import { migrate, openOrm } from '../src/app/orm';
-import { SqlPool } from '../src/app/sql-pool';
-import { sql } from '../src/shared/sql';
+import { DatabaseQueryRunner } from '../src/infrastructure/database/query-runner';
+import { sql, type QueryRunner } from '../src/shared/sql';
+import pg from 'pg';
 
 // What every benchmark needs first: a migrated database, in a throw-away embedded PostgreSQL unless a
 // URL is given, and a way to drop it all afterwards.
@@ -18,7 +19,7 @@ export interface BenchDatabase {
   /** Admin URL of the embedded server (null with an external URL). */
   adminUrl: string | null;
   orm: MikroORM;
-  db: SqlPool;
+  db: DatabaseQueryRunner;
   /** Closes the pools, stops the embedded server and removes its folder. */
   close(): Promise<void>;
 }
@@ -52,9 +53,10 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
       rmSync(dataDir, { recursive: true, force: true });
     };
     if (options.statStatements) {
-      const admin = new SqlPool(embedded.adminUrl, 1);
-      await admin.pool.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
-      await admin.close();
+      const admin = new pg.Client({ connectionString: embedded.adminUrl });
+      await admin.connect();
+      await admin.query(`alter system set shared_preload_libraries = 'pg_stat_statements'`);
+      await admin.end();
       await embedded.stop();
       embedded = await startEmbeddedPostgres(dataDir, port, logger);
     }
@@ -67,11 +69,12 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
     }
     url = embedded.urlFor('pension_aid_bench');
   }
-  const orm = await openOrm(url, logger, 4);
+  // One pool, as in the server: MikroORM's, which the query runner borrows from.
+  const orm = await openOrm(url, logger, options.poolMax ?? 8);
   await migrate(orm);
-  const db = new SqlPool(url, options.poolMax ?? 8);
+  const db = DatabaseQueryRunner.over(orm);
   if (options.statStatements) {
-    await db.pool.query('create extension if not exists pg_stat_statements').catch(() => undefined);
+    await db.execute(sql`create extension if not exists pg_stat_statements`).catch(() => undefined);
   }
   return {
     url,
@@ -79,7 +82,6 @@ export async function openBenchDatabase(options: BenchDatabaseOptions): Promise<
     orm,
     db,
     async close() {
-      await db.close();
       await orm.close(true);
       await stopEmbedded();
     },
@@ -99,7 +101,7 @@ export async function medianMs(runs: number, work: () => Promise<unknown>): Prom
 }
 
 /** The postmaster's pid when PostgreSQL runs on this machine (a backend's parent), else null. */
-export async function postmasterPid(db: SqlPool): Promise<number | null> {
+export async function postmasterPid(db: QueryRunner): Promise<number | null> {
   const row = await db.one<{ pid: number }>(sql`select pg_backend_pid() as pid`);
   try {
     const stat = readFileSync(`/proc/${row!.pid}/stat`, 'utf8');
@@ -110,7 +112,7 @@ export async function postmasterPid(db: SqlPool): Promise<number | null> {
 }
 
 /** True when pg_stat_statements is loaded and readable in this database. */
-export async function hasStatStatements(db: SqlPool): Promise<boolean> {
+export async function hasStatStatements(db: QueryRunner): Promise<boolean> {
   try {
     await db.rows(sql`select 1 from pg_stat_statements limit 1`);
     return true;

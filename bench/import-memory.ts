@@ -6,12 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { openBenchDatabase } from './bench-database';
-import { createLogger } from '../src/app/logger';
+import { createLogger } from '../src/infrastructure/logger';
 import { createServer } from '../src/app/server';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { signToken } from '../src/shared/auth';
 import { checkCharacter } from '../src/shared/id-number';
-import { freePort } from '../src/app/free-port';
+import { freePort } from '../src/infrastructure/free-port';
 
 // Memory and time of a large roster import, end to end: generates an N-row CSV (default 1,000,000),
 // starts an embedded PostgreSQL in a temporary folder, serves the app, uploads the file over HTTP
@@ -85,9 +85,9 @@ interface ServerReady {
 /** Child process: embedded PostgreSQL and the app, nothing else, so that its RSS is the server's alone. */
 async function serve(): Promise<void> {
   const logger = createLogger('warn');
-  const { orm, db, close } = await openBenchDatabase({ logger, poolMax: 5 });
+  const { db, close } = await openBenchDatabase({ logger, poolMax: 5 });
   const server = await createServer({
-    services: { em: orm.em, db, settings: { precedence: DEFAULT_PRECEDENCE }, logger },
+    services: { db, settings: { precedence: DEFAULT_PRECEDENCE }, logger },
     jwtSecret: SECRET,
     production: true,
     importLimits: { maxBytes: 2 * 1024 ** 3, maxRows: 5_000_000 },

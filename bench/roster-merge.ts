@@ -1,10 +1,15 @@
+import type { QueryRunner } from '../src/shared/sql';
 import 'reflect-metadata';
 import { openBenchDatabase } from './bench-database';
-import { createLogger } from '../src/app/logger';
-import { type SqlPool } from '../src/app/sql-pool';
+import { createLogger } from '../src/infrastructure/logger';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { RosterRowChecker, type StagedRosterRow } from '../src/modules/rosters/domain/roster-row';
-import { createRosterStaging, findStagedDuplicates, insertStagedRows, mergeStagedRoster } from '../src/modules/rosters/roster-merge';
+import {
+  createRosterStaging,
+  findStagedDuplicates,
+  insertStagedRows,
+  mergeStagedRoster,
+} from '../src/modules/rosters/roster-merge.queries';
 import type { Problem } from '../src/shared/errors';
 import { IdNumber } from '../src/shared/id-number';
 
@@ -24,7 +29,7 @@ function idNumberFor(index: number): string {
 let peakRss = 0;
 const sample = () => (peakRss = Math.max(peakRss, process.memoryUsage().rss));
 
-async function submit(db: SqlPool, offset: number, dryRun: boolean) {
+async function submit(db: QueryRunner, offset: number, dryRun: boolean) {
   const started = Date.now();
   const result = await db.transaction(async (client) => {
     await createRosterStaging(client);

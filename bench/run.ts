@@ -4,10 +4,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync,
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type pg from 'pg';
-import { freePort } from '../src/app/free-port';
-import { createLogger } from '../src/app/logger';
-import type { SqlPool } from '../src/app/sql-pool';
+import { freePort } from '../src/infrastructure/free-port';
+import { createLogger } from '../src/infrastructure/logger';
+import type { QueryRunner } from '../src/shared/sql';
+import type { DatabaseQueryRunner } from '../src/infrastructure/database/query-runner';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { seedPersons } from '../src/modules/seed/seed-writer';
 import { SyntheticCity } from '../src/modules/seed/synthetic-city';
@@ -170,7 +170,7 @@ function firstDifference(left: unknown, right: unknown): string | null {
 
 // ------------------------------------------------------------------------------------------- seeding
 
-async function seedTo(db: SqlPool, persons: number): Promise<void> {
+async function seedTo(db: QueryRunner, persons: number): Promise<void> {
   const existing = (await db.one<{ count: number; max: number }>(
     sql`select count(*)::int as count, coalesce(max(id), 0)::int as max from person`,
   ))!;
@@ -194,7 +194,7 @@ async function seedTo(db: SqlPool, persons: number): Promise<void> {
   log(`  seeded ${(persons - existing.count).toLocaleString('en')} persons in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function cityCounts(db: SqlPool) {
+async function cityCounts(db: QueryRunner) {
   return (await db.one<{ persons: number; entries: number; payments: number; statusChanges: number }>(sql`
     select (select count(*) from person)::int as persons, (select count(*) from roster_entry)::int as entries,
            (select count(*) from proxy_payment)::int as payments, (select count(*) from pension_status_change)::int as "statusChanges"`))!;
@@ -231,7 +231,17 @@ async function startPensionAid(url: string, options: { root?: string; cpuProfile
       'src/main.ts',
     ],
     cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      PORT: String(port),
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      // Timing runs send thousands of requests a minute from one token: the rate limit would be measured instead.
+      PA_RATE_LIMIT_AUTHENTICATED: '0',
+      PA_RATE_LIMIT_ANONYMOUS: '0',
+    },
     port,
     readyPath: '/readyz',
   });
@@ -261,7 +271,7 @@ interface StatementCount {
   statements: Array<{ calls: number; query: string }>;
 }
 
-async function countStatements(db: SqlPool, enabled: boolean, requests: number, send: () => Promise<unknown>): Promise<StatementCount> {
+async function countStatements(db: QueryRunner, enabled: boolean, requests: number, send: () => Promise<unknown>): Promise<StatementCount> {
   if (!enabled) {
     for (let index = 0; index < requests; index++) await send();
     return { perRequest: null, auditFlushes: null, statements: [] };
@@ -354,40 +364,45 @@ interface ReportFigure {
   rounds: number;
 }
 
-async function measureReports(db: SqlPool, port: number, token: string, runs: number, only?: string[]): Promise<ReportFigure[]> {
-  const client: pg.PoolClient = await db.pool.connect();
-  const figures: ReportFigure[] = [];
-  try {
-    for (const reportCase of reportCases(precedence, YEAR).filter((item) => !only || only.includes(item.name))) {
-      const api = reportCase.fromApi((await graphql(port, token, reportCase.query)) as never);
-      const limit = reportCase.fromLimit((await serialQuery(client, reportCase.limitSql)) as never[]);
-      const difference = firstDifference(api, limit);
-      const timing = await interleaved(
-        runs,
-        () => graphql(port, token, reportCase.query),
-        () => serialQuery(client, reportCase.limitSql),
-      );
-      const rows = Array.isArray(api) ? api.length : 0;
-      figures.push({
-        name: reportCase.name,
-        apiMs: timing.a,
-        limitMs: timing.b,
-        ratio: timing.a / timing.b,
-        apiBestMs: timing.bestA,
-        limitBestMs: timing.bestB,
-        rows,
-        equal: difference === null,
-        difference,
-        rounds: timing.rounds,
-      });
-      log(
-        `  ${reportCase.name.padEnd(28)} API ${timing.a.toFixed(0).padStart(6)} ms  limit ${timing.b.toFixed(0).padStart(6)} ms  ${(timing.a / timing.b).toFixed(2)}x  ${difference === null ? 'equal' : `NOT EQUAL: ${difference}`}`,
-      );
+async function measureReports(
+  db: DatabaseQueryRunner,
+  port: number,
+  token: string,
+  runs: number,
+  only?: string[],
+): Promise<ReportFigure[]> {
+  return db.withConnection(async (client) => {
+    const figures: ReportFigure[] = [];
+    {
+      for (const reportCase of reportCases(precedence, YEAR).filter((item) => !only || only.includes(item.name))) {
+        const api = reportCase.fromApi((await graphql(port, token, reportCase.query)) as never);
+        const limit = reportCase.fromLimit((await serialQuery(client, reportCase.limitSql)) as never[]);
+        const difference = firstDifference(api, limit);
+        const timing = await interleaved(
+          runs,
+          () => graphql(port, token, reportCase.query),
+          () => serialQuery(client, reportCase.limitSql),
+        );
+        const rows = Array.isArray(api) ? api.length : 0;
+        figures.push({
+          name: reportCase.name,
+          apiMs: timing.a,
+          limitMs: timing.b,
+          ratio: timing.a / timing.b,
+          apiBestMs: timing.bestA,
+          limitBestMs: timing.bestB,
+          rows,
+          equal: difference === null,
+          difference,
+          rounds: timing.rounds,
+        });
+        log(
+          `  ${reportCase.name.padEnd(28)} API ${timing.a.toFixed(0).padStart(6)} ms  limit ${timing.b.toFixed(0).padStart(6)} ms  ${(timing.a / timing.b).toFixed(2)}x  ${difference === null ? 'equal' : `NOT EQUAL: ${difference}`}`,
+        );
+      }
     }
-  } finally {
-    client.release();
-  }
-  return figures;
+    return figures;
+  });
 }
 
 // ------------------------------------------------------------------------------------------- main

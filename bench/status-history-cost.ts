@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger } from '../src/app/logger';
+import { createLogger } from '../src/infrastructure/logger';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { decisionsSql } from '../src/modules/eligibility/eligibility.queries';
 import { seedPersons } from '../src/modules/seed/seed-writer';

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from './config/config';
-import { openDatabase } from './app/database';
-import { createLogger } from './app/logger';
+import { openDatabase } from './infrastructure/database/database';
+import { createLogger } from './infrastructure/logger';
 import { migrate, openOrm } from './app/orm';
 import { createServer } from './app/server';
-import { SqlPool } from './app/sql-pool';
+import { DatabaseQueryRunner } from './infrastructure/database/query-runner';
 
 // config -> database (embedded or DATABASE_URL) -> migrations -> server; and back down on SIGINT/SIGTERM.
 async function main(): Promise<void> {
@@ -43,15 +43,16 @@ async function main(): Promise<void> {
     cleanups.push(() => orm.close(true));
     const applied = await migrate(orm);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
-    const db = new SqlPool(database.url, 20, (error) => logger.warn({ err: error.message }, 'an idle database connection was closed'));
-    cleanups.push(() => db.close());
+    // One pool (MikroORM's): migrations, entities and every statement of the modules share its connections.
+    const db = DatabaseQueryRunner.over(orm);
 
     const server = await createServer({
-      services: { em: orm.em, db, settings: { precedence: config.precedence }, logger },
+      services: { db, settings: { precedence: config.precedence }, logger },
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
       explorer: config.explorer,
       importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+      protections: config.protections,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());

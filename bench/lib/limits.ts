@@ -27,7 +27,7 @@ const active = (alias: string, date: string) =>
   `(${alias}.recognized_on <= '${date}'::date and (${alias}.exited_on is null or '${date}'::date < ${alias}.exited_on))`;
 
 /** Runs `text` with parallel query off (it lost in every case measured), in one transaction. */
-export async function serialQuery<T>(client: pg.PoolClient, text: string): Promise<T[]> {
+export async function serialQuery<T>(client: pg.ClientBase, text: string): Promise<T[]> {
   await client.query('begin');
   try {
     await client.query('set local max_parallel_workers_per_gather = 0');

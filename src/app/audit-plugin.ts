@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind } from 'graphql';
 import type { AuditLog } from '../modules/audit/audit-log';
+import { personReadEvent } from '../modules/audit/person-read-event';
 import type { RequestContext } from './context';
 
 // After each request that handed out persons: one READ event (who, when, which operation, which
@@ -16,17 +17,14 @@ export function auditPlugin(log: AuditLog): ApolloServerPlugin<RequestContext> {
           const rootFields = (operation?.selectionSet.selections ?? []).flatMap((selection) =>
             selection.kind === Kind.FIELD ? [selection.name.value] : [],
           );
-          log.record({
-            at: new Date(),
-            subject: viewer.subject,
-            department: viewer.department,
-            county: viewer.county,
-            action: 'READ',
-            operation: operationName ?? (rootFields.join(',') || null),
-            personIds: [...personIds],
-            idNumbers: [...idNumbers],
-            details: { endpoint: contextValue.endpoint, rootFields },
-          });
+          log.record(
+            personReadEvent(viewer, {
+              operation: operationName ?? (rootFields.join(',') || null),
+              personIds: [...personIds],
+              idNumbers: [...idNumbers],
+              details: { endpoint: contextValue.endpoint, rootFields },
+            }),
+          );
         },
       };
     },

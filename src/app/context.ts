@@ -1,27 +1,15 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../shared/auth';
-import { todayInChina, type IsoDate } from '../shared/dates';
-import type { HardshipCategory } from '../shared/domain';
-import { UnauthenticatedError } from '../shared/errors';
+import { todayInChina } from '../shared/dates';
+import type { PolicySettings, UseCaseContext } from '../shared/use-case';
 import type { PersonReadCollector } from '../modules/audit/person-reads';
-import type { Logger } from './logger';
+import type { DatabaseQueryRunner } from '../infrastructure/database/query-runner';
+import type { Logger } from '../infrastructure/logger';
 import { createLoaders, type Loaders } from './loaders';
-import type { SqlPool } from './sql-pool';
 
-export interface PolicySettings {
-  precedence: readonly HardshipCategory[];
-}
-
-/** Everything a resolver may use, built fresh for each request. */
-export interface RequestContext {
-  viewer: Viewer | null;
-  em: EntityManager;
-  db: SqlPool;
+/** What a GraphQL request carries, built fresh for each: the use-case context plus per-request loaders. */
+export interface RequestContext extends UseCaseContext {
   loaders: Loaders;
-  settings: PolicySettings;
-  today: IsoDate;
   logger: Logger;
-  operationName: string | null;
   /** The path that served the request: /graphql or a department view such as /graphql/tax. */
   endpoint: string;
   /** Persons handed out by this request, for the audit log (written after the response). */
@@ -29,12 +17,22 @@ export interface RequestContext {
 }
 
 export interface AppServices {
-  em: EntityManager;
-  db: SqlPool;
+  db: DatabaseQueryRunner;
   settings: PolicySettings;
   logger: Logger;
   /** Fixed "today" for tests; real date otherwise. */
   clock?: () => Date;
+}
+
+/** For a use case outside GraphQL (an HTTP route): who asks, the database, today, the settings. */
+export function createUseCaseContext(services: AppServices, viewer: Viewer | null, operationName: string | null): UseCaseContext {
+  return {
+    viewer,
+    db: services.db,
+    settings: services.settings,
+    today: todayInChina(services.clock?.() ?? new Date()),
+    operationName,
+  };
 }
 
 export function createRequestContext(
@@ -44,20 +42,10 @@ export function createRequestContext(
   endpoint = '/graphql',
 ): RequestContext {
   return {
-    viewer,
-    em: services.em.fork(),
-    db: services.db,
+    ...createUseCaseContext(services, viewer, operationName),
     loaders: createLoaders(services.db, viewer, services.settings.precedence),
-    settings: services.settings,
-    today: todayInChina(services.clock?.() ?? new Date()),
     logger: services.logger,
-    operationName,
     endpoint,
     personReads: { personIds: new Set<number>(), idNumbers: new Set<string>() },
   };
-}
-
-export function requireViewer(context: RequestContext): Viewer {
-  if (context.viewer === null) throw new UnauthenticatedError();
-  return context.viewer;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import './graphql-enums';
+import '../shared/graphql/enums';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
 import { RosterResolver } from '../modules/rosters/roster.resolver';
@@ -13,7 +13,7 @@ import { BudgetResolver } from '../modules/budgets/budget.resolver';
 import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
 import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
 import { ReportsResolver } from '../modules/reports/reports.resolver';
-import { DateScalar } from './scalars';
+import { DateScalar } from '../shared/graphql/scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
 export const VIEWS_DIRECTORY = path.resolve(__dirname, '../../schema/views');

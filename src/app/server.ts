@@ -1,23 +1,31 @@
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { viewerFromHeader, type Viewer } from '../shared/auth';
-import { AppError } from '../shared/errors';
-import { createExchangeRouter, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../modules/exchange/exchange.routes';
+import type { GraphQLSchema } from 'graphql';
+import type { Viewer } from '../shared/auth';
+import type { Department } from '../shared/domain';
+import { ForbiddenError } from '../shared/errors';
+import { authenticate, requireAuthenticated } from '../infrastructure/http/authenticate';
+import { createErrorFormatter, toGraphQLError } from '../infrastructure/http/error-mapping';
+import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from '../infrastructure/http/file-routes';
 import { departmentViews } from '../modules/access/schema-view';
 import { AuditLog, type AuditLogOptions } from '../modules/audit/audit-log';
 import { recordPersonReads } from '../modules/audit/person-reads';
-import type { Department } from '../shared/domain';
+import { enrolmentRoutes } from '../modules/enrolment/enrolment.routes';
+import { paymentRoutes } from '../modules/payments/payments.routes';
+import { reportRoutes } from '../modules/reports/reports.routes';
+import { rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
-import { createRequestContext, type AppServices, type RequestContext } from './context';
+import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
-import { createErrorFormatter } from './format-error';
-import { applyShield } from './shield';
 import { buildBaseSchema } from './schema';
+import { ProtectionWiring, resolveProtections, type Protections } from './protections';
+import { applyShield } from './shield';
+
+export type { ImportLimits };
 
 export interface ServerOptions {
   services: AppServices;
@@ -29,6 +37,8 @@ export interface ServerOptions {
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
   audit?: AuditLogOptions;
+  /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
+  protections?: Partial<Protections>;
 }
 
 export interface AppServer {
@@ -43,6 +53,8 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+// Personal data is never cached by a proxy or browser. Apollo's cache-control plugin used to send this header;
+// it also added per-field hooks nothing reads (issue 11), so it is off and this one header stays, once per request.
 const noStorePlugin: ApolloServerPlugin<RequestContext> = {
   async requestDidStart() {
     return {
@@ -53,115 +65,150 @@ const noStorePlugin: ApolloServerPlugin<RequestContext> = {
   },
 };
 
-function authenticate(request: Request, secret: string): Viewer | null {
-  try {
-    return viewerFromHeader(request.headers.authorization, secret);
-  } catch (error) {
-    if (error instanceof AppError) {
-      throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
+interface Wiring {
+  options: ServerOptions;
+  app: express.Express;
+  httpServer: http.Server;
+  audit: AuditLog;
+  protection: ProtectionWiring;
+}
+
+function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boolean): ApolloServer<RequestContext> {
+  const { options, httpServer, audit, protection } = wiring;
+  const guarded = protection.apolloOptions(!drainsHttpServer, (context) => (context as RequestContext).viewer);
+  return new ApolloServer<RequestContext>({
+    ...guarded,
+    schema,
+    introspection: true,
+    // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
+    stopOnTerminationSignals: false,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: createErrorFormatter(options.services.logger, options.production),
+    plugins: [
+      ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+      auditPlugin(audit),
+      ...guarded.plugins,
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
+      // Apollo's landing pages load from a CDN; the explorer router serves GET /graphql instead.
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+}
+
+function operationNameOf(request: Request): string | null {
+  const body = request.body as { operationName?: unknown } | undefined;
+  return typeof body?.operationName === 'string' ? body.operationName : null;
+}
+
+function mountProbes({ app, options }: Wiring): void {
+  app.get('/healthz', (_request, response) => {
+    response.status(200).json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_request, response) => {
+    const ready = await options.services.db.isReady();
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+  });
+}
+
+/** Files in and out, each route in the module it serves, calling the same service as its resolver. */
+function mountFileRoutes({ app, options, audit }: Wiring): void {
+  const settings: FileRouteSettings = {
+    jwtSecret: options.jwtSecret,
+    production: options.production,
+    logger: options.services.logger,
+    limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
+  };
+  const contextFor = (viewer: Viewer, operation: string) => createUseCaseContext(options.services, viewer, operation);
+  app.use(rosterRoutes(settings, contextFor, audit));
+  app.use(enrolmentRoutes(settings, contextFor));
+  app.use(paymentRoutes(settings, contextFor));
+  app.use(reportRoutes(settings, contextFor));
+}
+
+/**
+ * A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
+ * valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
+ */
+function mountView(
+  wiring: Wiring,
+  view: { department: Department; slug: string; schema: GraphQLSchema },
+  apollo: ApolloServer<RequestContext>,
+): void {
+  const { app, options, protection } = wiring;
+  const endpoint = `/graphql/${view.slug}`;
+  const viewerOfView = (request: Request): Viewer => {
+    const viewer = requireAuthenticated(request, options.jwtSecret, undefined, protection.protections.tokenPolicy);
+    if (viewer.department !== view.department) {
+      throw new ForbiddenError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`);
     }
-    throw error;
-  }
+    return viewer;
+  };
+  app.use(
+    endpoint,
+    protection.graphqlEntry(view.schema, view.department),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return createRequestContext(options.services, viewerOfView(req), operationNameOf(req), endpoint);
+        } catch (error) {
+          throw toGraphQLError(error);
+        }
+      },
+    }),
+  );
+}
+
+function mountFullEndpoint({ app, options, protection }: Wiring, schema: GraphQLSchema, apollo: ApolloServer<RequestContext>): void {
+  const fullEndpoint = expressMiddleware(apollo, {
+    context: async ({ req }) => {
+      try {
+        return createRequestContext(
+          options.services,
+          authenticate(req, options.jwtSecret, protection.protections.tokenPolicy),
+          operationNameOf(req),
+          '/graphql',
+        );
+      } catch (error) {
+        throw toGraphQLError(error);
+      }
+    },
+  });
+  // A route on '/' only: app.use matches by prefix, and an unknown /graphql/<name> must be a 404, not the full schema.
+  app.use('/graphql', express.Router().all('/', protection.graphqlEntry(schema, null), fullEndpoint));
 }
 
 export async function createServer(options: ServerOptions): Promise<AppServer> {
-  const { services, production } = options;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   const resolved = recordPersonReads(await buildBaseSchema());
   const schema = applyShield(resolved);
   const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
-  const audit = new AuditLog(services.db, services.logger, options.audit);
+  // Background writes on the same pool, not counted among a request's statements.
+  const audit = new AuditLog(options.services.db.uncounted(), options.services.logger, options.audit);
+  const protection = new ProtectionWiring(resolveProtections(options.production, options.protections), options.jwtSecret);
+  const wiring: Wiring = { options, app, httpServer, audit, protection };
+  app.use(protection.front(app));
 
-  const makeApollo = (served: GraphQLSchema, drainsHttpServer: boolean) =>
-    new ApolloServer<RequestContext>({
-      schema: served,
-      introspection: true,
-      // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
-      stopOnTerminationSignals: false,
-      includeStacktraceInErrorResponses: !production,
-      formatError: createErrorFormatter(services.logger, production),
-      plugins: [
-        ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
-        auditPlugin(audit),
-        // Nothing reads cache hints (no @cacheControl, no CDN): the default plugin's per-field hooks are pure cost.
-        // Its one visible effect, `cache-control: no-store` on every answer (personal data), is kept per request.
-        ApolloServerPluginCacheControlDisabled(),
-        noStorePlugin,
-        // Apollo's landing pages load from a CDN; the explorer router below serves GET /graphql instead.
-        ApolloServerPluginLandingPageDisabled(),
-      ],
-    });
-  const apollo = makeApollo(schema, true);
-  const viewApollos = views.map((view) => ({ view, apollo: makeApollo(view.schema, false) }));
+  const apollo = makeApollo(wiring, schema, true);
+  const viewApollos = views.map((view) => ({ view, apollo: makeApollo(wiring, view.schema, false) }));
   await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
 
-  app.get('/healthz', (_request, response) => {
-    response.status(200).json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_request, response) => {
-    const ready = await services.db.isReady();
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
-  });
-
-  app.use(
-    createExchangeRouter({
-      services,
-      jwtSecret: options.jwtSecret,
-      production,
-      limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
-      audit,
-    }),
-  );
-
+  mountProbes(wiring);
+  mountFileRoutes(wiring);
   app.use(
     createExplorerRouter({
-      enabled: options.explorer ?? !production,
+      enabled: options.explorer ?? !options.production,
       endpoints: [
         { path: '/graphql', schema },
         ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
       ],
     }),
   );
-
-  const operationNameOf = (request: Request): string | null => {
-    const body = request.body as { operationName?: unknown } | undefined;
-    return typeof body?.operationName === 'string' ? body.operationName : null;
-  };
-
-  // A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
-  // valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
-  for (const { view, apollo: viewApollo } of viewApollos) {
-    const endpoint = `/graphql/${view.slug}`;
-    app.use(
-      endpoint,
-      express.json({ limit: '10mb' }),
-      expressMiddleware(viewApollo, {
-        context: async ({ req }) => {
-          const viewer = authenticate(req, options.jwtSecret);
-          if (viewer === null) {
-            throw new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-          }
-          if (viewer.department !== view.department) {
-            throw new GraphQLError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`, {
-              extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-            });
-          }
-          return createRequestContext(services, viewer, operationNameOf(req), endpoint);
-        },
-      }),
-    );
-  }
-
-  const fullEndpoint = expressMiddleware(apollo, {
-    context: async ({ req }) => createRequestContext(services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql'),
-  });
-  app.use('/graphql', express.json({ limit: '10mb' }), (request, response, next) => {
-    // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
-    if (request.path !== '/') return next();
-    return fullEndpoint(request, response, next);
-  });
+  for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
+  mountFullEndpoint(wiring, schema, apollo);
+  app.use(protection.back(app, options.services.logger, options.production));
 
   let stopped: Promise<void> | null = null;
   return {

@@ -17,7 +17,14 @@ type FieldRule = ReturnType<typeof rule> extends (...args: never[]) => infer R ?
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors';
 import { DEPARTMENTS } from '../shared/domain';
 import type { Viewer } from '../shared/auth';
-import { INPUT_PERMISSIONS, isGranted, PERMISSIONS, type Grant, type PermissionTable } from '../modules/access/permission-table';
+import {
+  INPUT_PERMISSIONS,
+  isGranted,
+  isGrantedTo,
+  PERMISSIONS,
+  type Grant,
+  type PermissionTable,
+} from '../modules/access/permission-table';
 import type { RequestContext } from './context';
 
 // Field rules generated from the permission table. Deny by default: a field without a grant is FORBIDDEN.
@@ -27,7 +34,7 @@ function fieldRule(typeName: string, fieldName: string, grant: Grant) {
   return rule(`${typeName}.${fieldName}`, { cache: 'contextual' })((_parent, _args, context: RequestContext) => {
     const viewer = context.viewer;
     if (viewer === null) return new UnauthenticatedError();
-    if (isGranted(grant, viewer.department, viewer.county === null)) return true;
+    if (isGrantedTo(grant, viewer)) return true;
     return new ForbiddenError(
       grant.departments.includes(viewer.department)
         ? `${typeName}.${fieldName} is for city-level users only`
@@ -65,7 +72,7 @@ function refusedInput(value: unknown, type: GraphQLInputType, inputs: Permission
     const fieldValue = (value as Record<string, unknown>)[name];
     if (fieldValue === null || fieldValue === undefined) continue;
     const grant = inputs[type.name]?.[name];
-    if (grant && !isGranted(grant, viewer.department, viewer.county === null)) return `${type.name}.${name}`;
+    if (grant && !isGrantedTo(grant, viewer)) return `${type.name}.${name}`;
     const refused = refusedInput(fieldValue, field.type, inputs, viewer);
     if (refused) return refused;
   }
@@ -82,7 +89,7 @@ function inputRule(typeName: string, field: GraphQLField<unknown, unknown>, inpu
         const value = args[argument.name];
         if (value === null || value === undefined) continue;
         const grant = inputs[`${typeName}.${field.name}`]?.[argument.name];
-        if (grant && !isGranted(grant, viewer.department, viewer.county === null)) {
+        if (grant && !isGrantedTo(grant, viewer)) {
           return new ForbiddenError(`Your department may not use the argument ${argument.name} of ${typeName}.${field.name}`);
         }
         const refused = refusedInput(value, argument.type, inputs, viewer);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '../config/config';
-import { openDatabase } from '../app/database';
-import { createLogger } from '../app/logger';
+import { openDatabase } from '../infrastructure/database/database';
+import { createLogger } from '../infrastructure/logger';
 import { migrate, openOrm } from '../app/orm';
 
 // Generates a migration from the difference between the entities and the migrated database.

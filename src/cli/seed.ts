@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/config';
-import { openDatabase } from '../app/database';
-import { createLogger } from '../app/logger';
+import { openDatabase } from '../infrastructure/database/database';
+import { createLogger } from '../infrastructure/logger';
 import { migrate, openOrm } from '../app/orm';
-import { SqlPool } from '../app/sql-pool';
+import { DatabaseQueryRunner } from '../infrastructure/database/query-runner';
 import { todayInChina, yearOf } from '../shared/dates';
 import { sql } from '../shared/sql';
 import { writeDemoCity } from '../modules/seed/demo-city-writer';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const database = await openDatabase(config, logger, { shareRunning: true });
   const orm = await openOrm(database.url, logger, 2);
-  const db = new SqlPool(database.url, 2);
+  const db = DatabaseQueryRunner.over(orm);
   try {
     await migrate(orm);
     if (values.reset) {
@@ -71,7 +71,6 @@ async function main(): Promise<void> {
     });
     await db.rows(sql`analyze`);
   } finally {
-    await db.close();
     await orm.close(true);
     await database.stop();
   }

@@ -19,6 +19,9 @@ export function isPolicyYear(year: number): boolean {
   return Number.isInteger(year) && year >= POLICY_YEARS.from && year <= POLICY_YEARS.to;
 }
 
+/** R4: ages (in the year asked about) at which a person contributes; TypeScript and SQL read this one constant. */
+export const CONTRIBUTING_AGE = { from: 16, to: 59 } as const;
+
 /** Which department keeps which roster (§三(二)4). */
 export const ROSTER_OWNER: Record<HardshipCategory, Department> = {
   DIBAO: 'CIVIL_AFFAIRS',

@@ -1,5 +1,5 @@
 // Every error the API reports on purpose has a stable code. They are mapped to GraphQL errors in
-// one place (src/app/format-error.ts) and to HTTP answers in src/app/http-errors.ts.
+// one place, for GraphQL and HTTP alike: src/infrastructure/http/error-mapping.ts.
 
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE';
 

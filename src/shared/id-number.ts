@@ -31,6 +31,19 @@ export class IdNumber {
     return new IdNumber(raw);
   }
 
+  /**
+   * The one conversion of a bad ID number into a problem's message: the number, or why `input` is not one
+   * ("ID number "…" has 17 characters…"; `quoteInput` false leaves the input out, for single arguments).
+   */
+  static check(input: string, quoteInput = true): { idNumber: IdNumber; message: null } | { idNumber: null; message: string } {
+    try {
+      return { idNumber: IdNumber.parse(input), message: null };
+    } catch (error) {
+      const reason = (error as Error).message;
+      return { idNumber: null, message: quoteInput ? `ID number "${input}" ${reason}` : `ID number ${reason}` };
+    }
+  }
+
   static tryParse(input: string): IdNumber | null {
     try {
       return IdNumber.parse(input);

@@ -42,4 +42,15 @@ sql.join = (fragments: readonly SqlFragment[], separator: string): SqlFragment =
   return new SqlFragment(strings, fragments);
 };
 
-sql.empty = sql.raw('');
+/**
+ * The one way modules reach the database: statements written with `sql`, run on the application's one
+ * pool. Inside `transaction`, the runner handed to `work` runs everything on the transaction's connection.
+ */
+export interface QueryRunner {
+  rows<T>(query: SqlFragment): Promise<T[]>;
+  one<T>(query: SqlFragment): Promise<T | undefined>;
+  /** Runs a statement for its effect; returns the number of rows it touched. */
+  execute(query: SqlFragment): Promise<number>;
+  /** Runs `work` in one transaction, rolled back on any error; nested calls join the outer transaction. */
+  transaction<T>(work: (transaction: QueryRunner) => Promise<T>): Promise<T>;
+}

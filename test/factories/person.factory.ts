@@ -1,7 +1,6 @@
 import { IdNumber } from '../../src/shared/id-number';
 import type { HardshipCategory, PensionStatus } from '../../src/shared/domain';
-import { sql } from '../../src/shared/sql';
-import type { SqlPool } from '../../src/app/sql-pool';
+import { sql, type QueryRunner } from '../../src/shared/sql';
 
 // Object mothers: valid by default, every field overridable.
 
@@ -33,7 +32,7 @@ export interface PersonSpec {
 }
 
 /** Inserts a person with roster entries and payments straight into the database; returns the ID number. */
-export async function insertPerson(db: SqlPool, spec: PersonSpec = {}): Promise<{ id: number; idNumber: string }> {
+export async function insertPerson(db: QueryRunner, spec: PersonSpec = {}): Promise<{ id: number; idNumber: string }> {
   const idNumber = IdNumber.parse(spec.idNumber ?? anIdNumber({ birthDate: spec.birthDate }));
   const row = await db.one<{ id: number }>(sql`
     insert into person (id_number, name, gender, birth_date, disability_level, pension_status)

@@ -36,15 +36,12 @@ describe('bench limit SQL returns the API’s figures', () => {
     it(`should give the same figures for ${reportCase.name}`, async () => {
       const answer = await app.graphql(reportCase.query, {}, app.token('HRSS'));
       expect(answer.errors).toBeUndefined();
-      const client = await app.db.pool.connect();
-      try {
+      await app.db.withConnection(async (client) => {
         const limit = reportCase.fromLimit((await serialQuery(client, reportCase.limitSql)) as never[]);
         const api = reportCase.fromApi(answer.data as never) as unknown[];
         expect(api.length).toBeGreaterThan(0);
         expect(limit).toEqual(api);
-      } finally {
-        client.release();
-      }
+      });
     });
   }
 });

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { SqlPool } from '../../src/app/sql-pool';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { openOrm } from '../../src/app/orm';
+import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { demoCity } from '../../src/modules/seed/demo-city';
 import { IdNumber } from '../../src/shared/id-number';
 import { sql } from '../../src/shared/sql';
@@ -17,15 +19,17 @@ const run = promisify(execFile);
 
 describe('npm run seed -- --demo', () => {
   let database: TestDatabase;
-  let db: SqlPool;
+  let orm: MikroORM;
+  let db: DatabaseQueryRunner;
 
   beforeAll(async () => {
     database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
-    db = new SqlPool(database.url, 2);
+    orm = await openOrm(database.url, undefined, 2);
+    db = DatabaseQueryRunner.over(orm);
   });
 
   afterAll(async () => {
-    await db?.close();
+    await orm?.close(true);
     await database?.drop();
   });
 

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISPATCH_TITLE } from '../../src/modules/exchange/dispatch-export';
+import { DISPATCH_TITLE } from '../../src/modules/reports/dispatch-export';
 import { insertPerson } from '../factories/person.factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 

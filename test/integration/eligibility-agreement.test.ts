@@ -12,6 +12,8 @@ import { Money } from '../../src/shared/money';
 import { sql } from '../../src/shared/sql';
 import { insertPerson } from '../factories/person.factory';
 import { addDays, seededRandom } from '../support/random';
+
+const CITY_HRSS = { subject: 'agreement', department: 'HRSS', county: null } as const;
 import { startTestApp, type TestApp } from '../support/test-app';
 
 // STYLE habit 6: the eligibility rule exists in TypeScript (domain/eligibility.ts) and in SQL
@@ -300,7 +302,9 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         from,
         to,
         precedence: DEFAULT_PRECEDENCE,
-        entryFilter: sql`true`,
+        // City-level HRSS: every entry takes part (its entry scope is `true`).
+        viewer: CITY_HRSS,
+        category: null,
         county: null,
       });
       const expected: string[] = [];
@@ -328,7 +332,9 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       year: 2024,
       precedence: DEFAULT_PRECEDENCE,
       county: null,
-      visible: sql`true`,
+      // City-level HRSS sees every person.
+      viewer: CITY_HRSS,
+      currentYear: 2024,
     });
     const expected = generated
       .filter((person) => person.disabilityLevel === 3 || person.disabilityLevel === 4)

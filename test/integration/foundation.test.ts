@@ -1,8 +1,10 @@
 import jwt from 'jsonwebtoken';
 import supertest from 'supertest';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { createServer } from '../../src/app/server';
-import { SqlPool } from '../../src/app/sql-pool';
+import { ENTITIES } from '../../src/app/orm';
+import { initOrm } from '../../src/infrastructure/database/mikro-orm';
+import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anIdNumber, insertPerson } from '../factories/person.factory';
@@ -56,9 +58,10 @@ describe('foundation: server, authentication and the persons slice', () => {
   });
 
   it('should answer /readyz with 503 when the database does not answer', async () => {
-    const unreachable = new SqlPool('postgres://nobody@127.0.0.1:1/none', 1);
+    const unreachableOrm = await initOrm('postgres://nobody@127.0.0.1:1/none', { entities: ENTITIES, poolMax: 1, connect: false });
+    const unreachable = DatabaseQueryRunner.over(unreachableOrm);
     const server = await createServer({
-      services: { em: app.orm.em, db: unreachable, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') },
+      services: { db: unreachable, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') },
       jwtSecret: TEST_JWT_SECRET,
       production: true,
     });
@@ -67,7 +70,7 @@ describe('foundation: server, authentication and the persons slice', () => {
       expect((await supertest(server.app).get('/healthz')).status).toBe(200);
     } finally {
       await server.stop();
-      await unreachable.close();
+      await unreachableOrm.close(true);
     }
   });
 

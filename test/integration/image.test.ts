@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../src/app/free-port';
+import { freePort } from '../../src/infrastructure/free-port';
 import { replayDockerfile, stageEnvironment, inStage, type Stage } from '../support/dockerfile-replay';
 import { auditedReadsBy, processesInGroup, readAPerson, startServerProcess } from '../support/server-process';
 import { assertTestDatabaseName, databaseUrl } from '../support/test-database';

@@ -3,7 +3,7 @@ import { insertPerson } from '../factories/person.factory';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { sql } from '../../src/shared/sql';
 import { createRequestContext } from '../../src/app/context';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { buildDispatchReport } from '../../src/modules/reports/dispatch-report.service';
 import type { Viewer } from '../../src/shared/auth';
@@ -293,11 +293,7 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
 
   it('should build the same report as plain data for the file export when called as a service', async () => {
     const context = (viewer: Viewer) =>
-      createRequestContext(
-        { em: app.orm.em, db: app.db, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') },
-        viewer,
-        null,
-      );
+      createRequestContext({ db: app.db, settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') }, viewer, null);
     const data = await buildDispatchReport(context({ subject: 'export', department: 'HRSS', county: null }), '2024-11', D);
     expect(data).toEqual({
       month: '2024-11',

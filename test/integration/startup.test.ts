@@ -5,10 +5,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/shared/auth';
 import { DEVELOPMENT_JWT_SECRET } from '../../src/config/config';
-import { freePort } from '../../src/app/free-port';
-import { EMBEDDED_DATABASE_NAME } from '../../src/app/database';
-import { runningEmbeddedPostgres, startEmbeddedPostgres } from '../../src/app/embedded-postgres';
-import { createLogger } from '../../src/app/logger';
+import { freePort } from '../../src/infrastructure/free-port';
+import { EMBEDDED_DATABASE_NAME } from '../../src/infrastructure/database/database';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from '../../src/infrastructure/database/embedded-postgres';
+import { createLogger } from '../../src/infrastructure/logger';
 import {
   auditedReadsBy,
   postgresProcessesOn,

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { RosterRowChecker, type StagedRosterRow } from '../../src/modules/rosters/domain/roster-row';
-import { createRosterStaging, findStagedDuplicates, insertStagedRows, mergeStagedRoster } from '../../src/modules/rosters/roster-merge';
+import {
+  createRosterStaging,
+  findStagedDuplicates,
+  insertStagedRows,
+  mergeStagedRoster,
+} from '../../src/modules/rosters/roster-merge.queries';
 import type { Problem } from '../../src/shared/errors';
 import { IdNumber } from '../../src/shared/id-number';
 import { sql } from '../../src/shared/sql';

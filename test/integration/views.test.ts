@@ -33,11 +33,14 @@ describe('department views of the schema (/graphql/<department>)', () => {
     );
     expect(app.server.views.map((view) => view.department)).toEqual(expected);
     expect(expected).toEqual([...DEPARTMENTS]);
+    // Counted, so that the loops below cannot pass by checking nothing.
+    const checked = { viewFields: 0, grantedFields: 0, rootFields: 0 };
     for (const view of app.server.views) {
       for (const type of Object.values(view.schema.getTypeMap())) {
         if (!isObjectType(type) || type.name.startsWith('__')) continue;
         for (const field of Object.keys(type.getFields())) {
           expect(PERMISSIONS[type.name]?.[field]?.departments, `${view.slug}: ${type.name}.${field}`).toContain(view.department);
+          checked.viewFields++;
         }
         // Nothing granted is missing from a type the view keeps (city-only fields too: the shield decides by level).
         const full = app.server.schema.getType(type.name);
@@ -45,6 +48,7 @@ describe('department views of the schema (/graphql/<department>)', () => {
         for (const field of Object.values(full.getFields())) {
           if (!PERMISSIONS[type.name]?.[field.name]?.departments.includes(view.department)) continue;
           expect(type.getFields()[field.name], `${view.slug}: ${type.name}.${field.name} is granted but missing`).toBeDefined();
+          checked.grantedFields++;
         }
       }
       for (const root of ['Query', 'Mutation'] as const) {
@@ -53,20 +57,28 @@ describe('department views of the schema (/graphql/<department>)', () => {
         for (const [field, grant] of Object.entries(PERMISSIONS[root]!)) {
           if (!fullRoot?.getFields()[field]) continue;
           expect(Boolean(viewRoot?.getFields()[field]), `${view.slug}: ${root}.${field}`).toBe(grant.departments.includes(view.department));
+          checked.rootFields++;
         }
       }
     }
+    expect(checked.viewFields).toBeGreaterThan(0);
+    expect(checked.grantedFields).toBeGreaterThan(0);
+    expect(checked.rootFields).toBeGreaterThan(0);
   });
 
   it('should drop input fields that INPUT_PERMISSIONS withholds from the department', () => {
+    let checked = 0;
     for (const view of app.server.views) {
       const filter = view.schema.getType('PersonFilter');
       if (!filter || !('getFields' in filter)) continue;
       const fields = Object.keys(filter.getFields());
       for (const [field, grant] of Object.entries(INPUT_PERMISSIONS.PersonFilter!)) {
         expect(fields.includes(field), `${view.slug}: PersonFilter.${field}`).toBe(grant.departments.includes(view.department));
+        checked++;
       }
     }
+    // Every view that lists persons keeps PersonFilter: the loop above must have checked its fields.
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('should show only the view in introspection when a TAX user introspects /graphql/tax', async () => {

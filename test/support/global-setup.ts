@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { Client } from 'pg';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/app/embedded-postgres';
-import { createLogger } from '../../src/app/logger';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/infrastructure/database/embedded-postgres';
+import { createLogger } from '../../src/infrastructure/logger';
 import { migrate, openOrm } from '../../src/app/orm';
-import { assertTestDatabaseName, databaseUrl } from './test-database';
-import { freePort } from '../../src/app/free-port';
+import { assertTestDatabaseName, assertTestDatabaseUrl, databaseUrl } from './test-database';
+import { freePort } from '../../src/infrastructure/free-port';
 
 // One PostgreSQL for the whole run: TEST_DATABASE_URL / DATABASE_URL when given, else an embedded one
 // in a temporary folder. A template database is migrated once; each test file clones it.
@@ -26,6 +26,7 @@ export default async function setup(project: TestProject) {
   let dataDir: string | null = null;
   let adminUrl: string;
   if (externalUrl) {
+    assertTestDatabaseUrl(externalUrl);
     adminUrl = externalUrl;
   } else {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-test-'));

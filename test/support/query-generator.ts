@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { isGranted, type PermissionTable } from '../../src/modules/access/permission-table';
-import { visibleCategories } from '../../src/modules/access/row-filters';
+import { visibleCategories } from '../../src/modules/access/row-scope';
 import type { Viewer } from '../../src/shared/auth';
 
 // Builds operations from the schema for the access matrix: a path from a root type to any object type

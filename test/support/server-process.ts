@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { expect } from 'vitest';
 import { signToken } from '../../src/shared/auth';
-import { SqlPool } from '../../src/app/sql-pool';
+import { openOrm } from '../../src/app/orm';
+import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { sql } from '../../src/shared/sql';
 import { insertPerson } from '../factories/person.factory';
 
@@ -115,13 +116,9 @@ export function postgresProcessesOn(dataDir: string): string[] {
  * audit event for it, which only a complete shutdown (or the next timed flush) writes.
  */
 export async function readAPerson(server: ServerProcess, databaseUrl: string, jwtSecret: string, subject: string): Promise<void> {
-  const db = new SqlPool(databaseUrl, 1);
-  let person: { idNumber: string };
-  try {
-    person = await insertPerson(db, { name: '关机测试', entries: [{ category: 'DIBAO', county: '530102' }] });
-  } finally {
-    await db.close();
-  }
+  const person = await withDatabase(databaseUrl, (db) =>
+    insertPerson(db, { name: '关机测试', entries: [{ category: 'DIBAO', county: '530102' }] }),
+  );
   const response = await fetch(`http://127.0.0.1:${server.port}/graphql`, {
     method: 'POST',
     headers: {
@@ -135,13 +132,20 @@ export async function readAPerson(server: ServerProcess, databaseUrl: string, jw
 }
 
 export async function auditedReadsBy(databaseUrl: string, subject: string): Promise<number> {
-  const db = new SqlPool(databaseUrl, 1);
-  try {
+  return withDatabase(databaseUrl, async (db) => {
     const row = await db.one<{ count: number }>(
       sql`select count(*)::int as count from audit_event where subject = ${subject} and action = 'READ'`,
     );
     return row!.count;
+  });
+}
+
+/** One connection to the server's database for the duration of `work`. */
+async function withDatabase<T>(databaseUrl: string, work: (db: DatabaseQueryRunner) => Promise<T>): Promise<T> {
+  const orm = await openOrm(databaseUrl, undefined, 1);
+  try {
+    return await work(DatabaseQueryRunner.over(orm));
   } finally {
-    await db.close();
+    await orm.close(true);
   }
 }

@@ -1,11 +1,12 @@
 import { inject } from 'vitest';
 import supertest from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createLogger } from '../../src/app/logger';
+import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
+import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { createServer, type AppServer } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
-import { SqlPool } from '../../src/app/sql-pool';
+import type { Protections } from '../../src/app/protections';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
@@ -27,7 +28,7 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface TestApp {
   server: AppServer;
-  db: SqlPool;
+  db: DatabaseQueryRunner;
   orm: MikroORM;
   database: TestDatabase;
   /** A token for a department, city level unless a county is given. */
@@ -55,16 +56,17 @@ export interface TestAppOptions {
   importLimits?: { maxBytes: number; maxRows: number };
   /** Audit log batching (tests that count buffered events use a long interval). */
   audit?: AuditLogOptions;
+  /** The server's protections; rate limits are off unless given (tests send many requests). */
+  protections?: Partial<Protections>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
   const logger = createLogger('silent');
   const orm = await openOrm(database.url, logger, 5);
-  const db = new SqlPool(database.url, 5);
+  const db = DatabaseQueryRunner.over(orm);
   const server = await createServer({
     services: {
-      em: orm.em,
       db,
       settings: { precedence: DEFAULT_PRECEDENCE },
       logger,
@@ -75,6 +77,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     explorer: options.explorer,
     importLimits: options.importLimits,
     audit: options.audit,
+    protections: { rateLimits: null, ...options.protections },
   });
   const agent = supertest(server.app);
   return {
@@ -93,7 +96,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     http: () => agent,
     async close() {
       await server.stop();
-      await db.close();
       await orm.close(true);
       await database.drop();
     },

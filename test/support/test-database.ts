@@ -7,6 +7,14 @@ export function assertTestDatabaseName(name: string): void {
   if (!name.includes('test')) throw new Error(`Refusing to use database "${name}": its name must contain "test"`);
 }
 
+/**
+ * TEST_DATABASE_URL / DATABASE_URL: the tests create and drop databases on that server, so the database
+ * the URL names must say "test" too (postgres://…/pension_aid_test), never an application's database.
+ */
+export function assertTestDatabaseUrl(url: string): void {
+  assertTestDatabaseName(decodeURIComponent(new URL(url).pathname.replace(/^\//, '')));
+}
+
 export function databaseUrl(adminUrl: string, database: string): string {
   const parsed = new URL(adminUrl);
   parsed.pathname = `/${database}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFundingRule, cityShareInBasisPoints } from '../../src/modules/budgets/domain/funding-rule-input';
 import { checkPaymentRow } from '../../src/modules/payments/domain/payment-row';
 import { RosterRowChecker } from '../../src/modules/rosters/domain/roster-row';
-import { assertMaySubmitRoster } from '../../src/modules/rosters/roster-permissions';
+import { assertMaySubmitRoster } from '../../src/modules/access/row-scope';
 import { ForbiddenError, ProblemList, type Problem } from '../../src/shared/errors';
 import { IdNumber } from '../../src/shared/id-number';
 

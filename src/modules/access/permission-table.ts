@@ -1,4 +1,6 @@
+import { isCityLevel, type Viewer } from '../../shared/auth';
 import { DEPARTMENTS, type Department } from '../../shared/domain';
+import { ForbiddenError } from '../../shared/errors';
 
 // DESIGN.md §4 as data: who may read each field and call each operation. Shield rules and the
 // per-department schema views are both derived from this one table; anything not listed is denied.
@@ -159,4 +161,14 @@ export function isGranted(grantToCheck: Grant | undefined, department: Departmen
 
 export function grantFor(typeName: string, fieldName: string): Grant | undefined {
   return PERMISSIONS[typeName]?.[fieldName];
+}
+
+/** The grant checked for a viewer (department and level). */
+export function isGrantedTo(grantToCheck: Grant | undefined, viewer: Viewer): boolean {
+  return isGranted(grantToCheck, viewer.department, isCityLevel(viewer));
+}
+
+/** An HTTP route may be called by whoever may call the GraphQL operation it mirrors; others get FORBIDDEN. */
+export function assertMayCall(viewer: Viewer, operation: 'Query' | 'Mutation', field: string, refusal: string): void {
+  if (!isGrantedTo(grantFor(operation, field), viewer)) throw new ForbiddenError(refusal);
 }

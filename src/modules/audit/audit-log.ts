@@ -1,7 +1,6 @@
-import type { PoolClient } from 'pg';
+import type { QueryRunner } from '../../shared/sql';
 import type { Viewer } from '../../shared/auth';
-import type { Logger } from '../../app/logger';
-import type { SqlPool } from '../../app/sql-pool';
+import type { Logger } from '../../infrastructure/logger';
 import { AuditQueries, type NewAuditEvent } from './audit.queries';
 
 // Successful writes leave an audit_event row in the same transaction: both happen, or neither.
@@ -15,20 +14,9 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
-export async function writeAuditEvent(client: PoolClient, viewer: Viewer, record: AuditRecord): Promise<void> {
-  await client.query(
-    `insert into audit_event (subject, department, county, action, operation, person_count, details)
-     values ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-    [
-      viewer.subject,
-      viewer.department,
-      viewer.county,
-      record.action,
-      record.operation ?? null,
-      record.personCount ?? 0,
-      JSON.stringify(record.details),
-    ],
-  );
+/** Inside the writer's transaction (`transaction` is the runner its `db.transaction` handed out). */
+export function writeAuditEvent(transaction: QueryRunner, viewer: Viewer, record: AuditRecord): Promise<void> {
+  return new AuditQueries(transaction).insertWrite(viewer, record);
 }
 
 // Personal-data reads are written after the response, in batches: a request only appends to this
@@ -53,7 +41,7 @@ export class AuditLog {
   private readonly maxBuffered: number;
 
   constructor(
-    db: SqlPool,
+    db: QueryRunner,
     private readonly logger: Logger,
     options: AuditLogOptions = {},
   ) {

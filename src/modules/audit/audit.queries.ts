@@ -1,5 +1,5 @@
-import type { SqlPool } from '../../app/sql-pool';
-import { sql, type SqlFragment } from '../../shared/sql';
+import type { Viewer } from '../../shared/auth';
+import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 
 export interface NewAuditEvent {
   at: Date;
@@ -19,6 +19,13 @@ export interface AuditEventRow extends Omit<NewAuditEvent, 'idNumbers'> {
   id: string;
   personCount: number;
   idNumbers: string[];
+}
+
+export interface WriteRecord {
+  action: string;
+  operation?: string | null;
+  personCount?: number;
+  details: Record<string, unknown>;
 }
 
 export interface AuditSearch {
@@ -42,7 +49,7 @@ function searchPredicate(search: AuditSearch): SqlFragment {
 }
 
 export class AuditQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** One statement for the whole batch. */
   async insertMany(events: readonly NewAuditEvent[]): Promise<void> {
@@ -53,8 +60,8 @@ export class AuditQueries {
       ) => sql`(${event.at}::timestamptz, ${event.subject}::text, ${event.department}::text, ${event.county}::text, ${event.action}::text,
         ${event.operation}::text, ${event.personIds}::int[], ${event.idNumbers ?? []}::text[], ${event.details === null ? null : JSON.stringify(event.details)}::jsonb)`,
     );
-    // Straight to the pool: a background write, not one of the request statements that SqlPool counts.
-    const { text, values } = sql`
+    // The log is given an uncounted runner: a background write, not one of a request's statements.
+    await this.db.execute(sql`
       insert into audit_event (at, subject, department, county, action, operation, person_count, person_ids, details)
       select resolved.at, resolved.subject, resolved.department, resolved.county, resolved.action, resolved.operation,
              cardinality(resolved.ids), resolved.ids, resolved.details
@@ -65,8 +72,15 @@ export class AuditQueries {
                                              where person.id_number = any(listed.id_numbers) and person.id <> all(listed.ids)
                                              order by person.id) end as ids
         from (values ${sql.join(rows, ', ')}) as listed(at, subject, department, county, action, operation, ids, id_numbers, details)
-      ) resolved`.toQuery();
-    await this.db.pool.query(text, values);
+      ) resolved`);
+  }
+
+  /** One write of a use case (roster, enrolment, payments, funding rule), in its transaction. */
+  async insertWrite(viewer: Viewer, record: WriteRecord): Promise<void> {
+    await this.db.execute(sql`
+      insert into audit_event (subject, department, county, action, operation, person_count, details)
+      values (${viewer.subject}, ${viewer.department}, ${viewer.county}, ${record.action}, ${record.operation ?? null},
+              ${record.personCount ?? 0}, ${JSON.stringify(record.details)}::jsonb)`);
   }
 
   /** Newest first, keyset on id. */

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
-import { DepartmentEnum } from '../../app/graphql-enums';
-import { DateScalar } from '../../app/scalars';
+import type { UseCaseContext } from '../../shared/use-case';
+import { DepartmentEnum } from '../../shared/graphql/enums';
+import { DateScalar } from '../../shared/graphql/scalars';
 import type { Department } from '../../shared/domain';
 import { AuditService } from './audit.service';
 import { AuditEventConnection } from './audit.types';
@@ -17,7 +17,7 @@ export class AuditResolver {
     @Arg('action', () => String, { nullable: true, description: 'e.g. READ' }) action: string | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<AuditEventConnection> {
     return new AuditService(context).page({
       from: from ?? null,

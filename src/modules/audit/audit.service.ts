@@ -1,8 +1,8 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { isIsoDate, type IsoDate } from '../../shared/dates';
 import { isDepartment } from '../../shared/domain';
-import { ForbiddenError, ProblemList } from '../../shared/errors';
+import { ProblemList } from '../../shared/errors';
+import { assertMayReadAuditLog } from '../access/row-scope';
 import { AuditQueries, type AuditEventRow, type AuditSearch } from './audit.queries';
 import type { AuditEventConnection, AuditEventNode } from './audit.types';
 
@@ -47,14 +47,13 @@ function toNode(row: AuditEventRow): AuditEventNode {
 export class AuditService {
   private readonly queries: AuditQueries;
 
-  constructor(private readonly context: RequestContext) {
+  constructor(private readonly context: UseCaseContext) {
     this.queries = new AuditQueries(context.db);
   }
 
   async page(input: AuditEventArguments): Promise<AuditEventConnection> {
     const viewer = requireViewer(this.context);
-    // The shield already limits this to city-level HRSS; the service does not rely on it alone.
-    if (viewer.department !== 'HRSS' || viewer.county !== null) throw new ForbiddenError('Only city-level HRSS may read the audit log');
+    assertMayReadAuditLog(viewer);
     const problems = new ProblemList();
     for (const [field, value] of [
       ['from', input.from],

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { DepartmentEnum } from '../../app/graphql-enums';
+import { DepartmentEnum } from '../../shared/graphql/enums';
 import type { Department } from '../../shared/domain';
 import { PageInfo } from '../people/person.types';
 

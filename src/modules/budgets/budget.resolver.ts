@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { UseCaseContext } from '../../shared/use-case';
 import { BudgetService } from './budget.service';
 import { BudgetNode } from './budget.types';
 
@@ -9,7 +9,7 @@ export class BudgetResolver {
   budget(
     @Arg('year', () => Int) year: number,
     @Arg('county', () => String, { nullable: true }) county: string | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<BudgetNode> {
     return new BudgetService(context).budget(year, county ?? null);
   }

@@ -1,29 +1,13 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
-import type { Viewer } from '../../shared/auth';
-import type { Department } from '../../shared/domain';
-import { ForbiddenError, ProblemList } from '../../shared/errors';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
+import { ProblemList } from '../../shared/errors';
 import { Money } from '../../shared/money';
-import { checkCounty, checkYear, countyInScope } from '../reports/report-arguments';
+import { checkCounty, checkYear } from '../reports/report-arguments';
+import { budgetDepartmentInScope, countyInScope } from '../access/row-scope';
 import { BudgetsQueries } from './budgets.queries';
 import type { BudgetNode } from './budget.types';
 
-/** HRSS and FINANCE see every line; CIVIL_AFFAIRS and RURAL_REVITALIZATION only their own (DESIGN.md §4). */
-function departmentInScope(viewer: Viewer): Department | null {
-  switch (viewer.department) {
-    case 'HRSS':
-    case 'FINANCE':
-      return null;
-    case 'CIVIL_AFFAIRS':
-    case 'RURAL_REVITALIZATION':
-      return viewer.department;
-    default:
-      throw new ForbiddenError('Your department may not read budgets');
-  }
-}
-
 export class BudgetService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: UseCaseContext) {}
 
   async budget(year: number, county: string | null): Promise<BudgetNode> {
     const viewer = requireViewer(this.context);
@@ -35,7 +19,7 @@ export class BudgetService {
       year,
       precedence: this.context.settings.precedence,
       county: countyInScope(viewer, county),
-      department: departmentInScope(viewer),
+      department: budgetDepartmentInScope(viewer),
     });
     const amount = lines.reduce((sum, line) => sum.plus(Money.parse(line.amount)), Money.ZERO);
     return { year, lines, amount: amount.toString() };

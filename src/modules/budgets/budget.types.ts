@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { DecimalScalar } from '../../app/scalars';
-import { DepartmentEnum } from '../../app/graphql-enums';
+import { DecimalScalar } from '../../shared/graphql/scalars';
+import { DepartmentEnum } from '../../shared/graphql/enums';
 import type { Department } from '../../shared/domain';
 
 @ObjectType('BudgetLine', { description: 'R9: what one department budgets for one county (persons ELIGIBLE or TO_ENROL)' })

@@ -1,6 +1,5 @@
 import type { Department, HardshipCategory } from '../../shared/domain';
-import { sql } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import { sql, type QueryRunner } from '../../shared/sql';
 import { decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
 
 export interface BudgetLineRow {
@@ -21,7 +20,7 @@ export interface BudgetQuery {
 }
 
 export class BudgetsQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** R1/R5/R9 after R8, one statement: per county and funding department, sums of per-person rounded shares. */
   lines(query: BudgetQuery): Promise<BudgetLineRow[]> {
@@ -41,4 +40,19 @@ export class BudgetsQueries {
       group by county, department
       order by county, department`);
   }
+}
+
+/** Creates or replaces the funding rule of (county, year); true when it was created. */
+export async function upsertFundingRule(
+  transaction: QueryRunner,
+  rule: { county: string; year: number; standard: string; cityShare: string },
+  updatedBy: string,
+): Promise<boolean> {
+  const saved = await transaction.one<{ created: boolean }>(sql`
+    insert into funding_rule (county, year, standard, city_share, updated_by)
+    values (${rule.county}, ${rule.year}, ${rule.standard}::numeric, ${rule.cityShare}::numeric, ${updatedBy})
+    on conflict (county, year) do update
+      set standard = excluded.standard, city_share = excluded.city_share, updated_by = excluded.updated_by, updated_at = now()
+    returning (xmax = 0) as created`);
+  return saved?.created ?? false;
 }

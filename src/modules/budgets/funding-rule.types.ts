@@ -1,5 +1,5 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
-import { DecimalScalar } from '../../app/scalars';
+import { DecimalScalar } from '../../shared/graphql/scalars';
 
 @InputType('FundingRuleInput', { description: "R1/R5: a county's contribution standard and the city's share for a year" })
 export class FundingRuleInput {

@@ -1,6 +1,7 @@
+import type { QueryRunner } from '../../shared/sql';
 import DataLoader from 'dataloader';
-import type { SqlPool } from '../../app/sql-pool';
 import type { HardshipCategory } from '../../shared/domain';
+import type { UseCaseContext } from '../../shared/use-case';
 import { decideEligibility, type EligibilityDecision, type FundingRuleFacts } from './domain/eligibility';
 import { EligibilityQueries } from './eligibility.queries';
 
@@ -8,7 +9,11 @@ import { EligibilityQueries } from './eligibility.queries';
 
 export type EligibilityLoaders = (year: number) => DataLoader<number, EligibilityDecision | null>;
 
-export function createEligibilityLoaders(db: SqlPool, precedence: readonly HardshipCategory[]): EligibilityLoaders {
+export interface EligibilityContext extends UseCaseContext {
+  loaders: { eligibility: EligibilityLoaders };
+}
+
+export function createEligibilityLoaders(db: QueryRunner, precedence: readonly HardshipCategory[]): EligibilityLoaders {
   const queries = new EligibilityQueries(db);
   const byYear = new Map<number, DataLoader<number, EligibilityDecision | null>>();
   const rulesByYear = new Map<number, Promise<FundingRuleFacts[]>>();

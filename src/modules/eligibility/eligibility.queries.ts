@@ -1,7 +1,7 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { EligibilityStatus, HardshipCategory, PensionStatus } from '../../shared/domain';
-import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import { CONTRIBUTING_AGE_SQL } from '../../shared/policy-sql';
+import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { basisPointsOf, DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
 import type { DatedEntry } from './domain/precedence';
 
@@ -121,7 +121,7 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
              coalesce(counted.county, late.county) as county,
              case
                when counted.person_id is null then case when late.person_id is not null then 'NEXT_YEAR' else 'INELIGIBLE' end
-               when ${year}::int - extract(year from person.birth_date)::int not between 16 and 59 then 'INELIGIBLE'
+               when ${year}::int - extract(year from person.birth_date)::int not between ${CONTRIBUTING_AGE_SQL} then 'INELIGIBLE'
                when coalesce(status_then.pension_status, person.pension_status) in ('RECEIVING', 'EMPLOYEE_PENSION', 'TERMINATED') then 'INELIGIBLE'
                when coalesce(status_then.pension_status, person.pension_status) = 'NOT_ENROLLED' then 'TO_ENROL'
                else 'ELIGIBLE'
@@ -170,7 +170,7 @@ interface FundingRuleRow {
 }
 
 export class EligibilityQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** The SQL decision of each person (tests compare it with the TypeScript one). */
   decisions(year: number, precedence: readonly HardshipCategory[], personIds: readonly number[] | null = null): Promise<DecisionRow[]> {

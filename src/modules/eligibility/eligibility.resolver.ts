@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { EligibilityContext } from './eligibility.loader';
 import { NotFoundError } from '../../shared/errors';
 import { PersonNode } from '../people/person.types';
 import { EligibilityService } from './eligibility.service';
@@ -11,7 +11,7 @@ export class EligibilityResolver {
   eligibility(
     @Arg('idNumber', () => String) idNumber: string,
     @Arg('year', () => Int) year: number,
-    @Ctx() context: RequestContext,
+    @Ctx() context: EligibilityContext,
   ): Promise<EligibilityNode | null> {
     return new EligibilityService(context).forIdNumber(idNumber, year);
   }
@@ -23,7 +23,7 @@ export class EligibilityResolver {
   async personEligibility(
     @Root() person: PersonNode,
     @Arg('year', () => Int) year: number,
-    @Ctx() context: RequestContext,
+    @Ctx() context: EligibilityContext,
   ): Promise<EligibilityNode> {
     const decision = await new EligibilityService(context).forPerson(person.id, year);
     if (decision === null) throw new NotFoundError('The person no longer exists');

@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import type { EligibilityContext } from './eligibility.loader';
+import { requireViewer } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
 import { IdNumber } from '../../shared/id-number';
@@ -8,18 +8,14 @@ import { checkYear } from '../reports/report-arguments';
 import type { EligibilityDecision } from './domain/eligibility';
 
 export class EligibilityService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: EligibilityContext) {}
 
   /** Decision for a person the viewer may see; null otherwise (existence does not leak). */
   async forIdNumber(idNumberText: string, year: number): Promise<EligibilityDecision | null> {
     const viewer = requireViewer(this.context);
     const problems = new ProblemList();
-    let idNumber: IdNumber | null = null;
-    try {
-      idNumber = IdNumber.parse(idNumberText);
-    } catch (error) {
-      problems.add('idNumber', `ID number ${(error as Error).message}`);
-    }
+    const { idNumber, message } = IdNumber.check(idNumberText, false);
+    if (message !== null) problems.add('idNumber', message);
     checkYear(year, problems);
     problems.throwIfAny();
     const person = await new PeopleQueries(this.context.db).findVisible(viewer, idNumber!.value, yearOf(this.context.today));

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { DecimalScalar } from '../../app/scalars';
-import { DepartmentEnum, EligibilityStatusEnum, HardshipCategoryEnum } from '../../app/graphql-enums';
+import { DecimalScalar } from '../../shared/graphql/scalars';
+import { DepartmentEnum, EligibilityStatusEnum, HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { Department, EligibilityStatus, HardshipCategory } from '../../shared/domain';
 
 @ObjectType('Reason', { description: 'One step of an eligibility decision, citing its rule' })

@@ -1,12 +1,14 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { yearOf, type IsoDate } from '../../shared/dates';
 import type { PensionStatus } from '../../shared/domain';
 import { PENSION_STATUSES } from '../../shared/domain';
-import { ProblemList } from '../../shared/errors';
+import { ProblemList, type Problem } from '../../shared/errors';
+import { readCheckedFile, withSpreadsheetRows } from '../exchange/checked-file';
+import { ENROLMENT_SCHEMA } from '../exchange/import-schemas';
+import type { TableSource } from '../exchange/table-reader';
 import { IdNumber } from '../../shared/id-number';
-import { sql } from '../../shared/sql';
 import { writeAuditEvent } from '../audit/audit-log';
+import { applyStatusChanges, lockCurrentStatuses } from './enrolment.queries';
 import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
 
 /** Status changes dated earlier than this are refused (the scheme has no earlier records). */
@@ -19,8 +21,17 @@ export interface EnrolmentRecord {
   effectiveOn?: IsoDate | null;
 }
 
+export interface EnrolmentImportResult {
+  rows: number;
+  /** Persons whose pension status changed. */
+  updated: number;
+  /** Rows that repeated a status already recorded. */
+  unchanged: number;
+  problems: Problem[];
+}
+
 export class EnrolmentService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: UseCaseContext) {}
 
   /**
    * Sets pension statuses (R4 reads them) in one transaction, for persons the viewer may see.
@@ -28,6 +39,13 @@ export class EnrolmentService {
    * (default today in China), so that past reports keep their figures. Returns how many persons'
    * status changed; re-sending a status already recorded changes nothing.
    */
+  /** POST /enrolments/import: the file's rows through `record`, in one transaction; re-sending changes nothing. */
+  async importFile(source: TableSource, maxRows: number): Promise<EnrolmentImportResult> {
+    const { records, rows } = await readCheckedFile(source, ENROLMENT_SCHEMA, maxRows);
+    const updated = await withSpreadsheetRows(rows, () => this.record(records));
+    return { rows: records.length, updated, unchanged: records.length - updated, problems: [] };
+  }
+
   async record(entries: ReadonlyArray<EnrolmentRecord>): Promise<number> {
     const viewer = requireViewer(this.context);
     const today = this.context.today;
@@ -40,11 +58,9 @@ export class EnrolmentService {
       const effectiveOn = entry.effectiveOn ?? today;
       if (effectiveOn > today) problems.add('effectiveOn', `${effectiveOn} is after today (${today})`, row);
       else if (effectiveOn < EARLIEST_EFFECTIVE_ON) problems.add('effectiveOn', `${effectiveOn} is before ${EARLIEST_EFFECTIVE_ON}`, row);
-      let idNumber: IdNumber;
-      try {
-        idNumber = IdNumber.parse(entry.idNumber);
-      } catch (error) {
-        problems.add('idNumber', `ID number "${entry.idNumber}" ${(error as Error).message}`, row);
+      const { idNumber, message } = IdNumber.check(entry.idNumber);
+      if (idNumber === null) {
+        problems.add('idNumber', message, row);
         return;
       }
       const first = firstRowOf.get(idNumber.value);
@@ -55,9 +71,9 @@ export class EnrolmentService {
       }
     });
 
-    return this.context.db.transaction(async (client) => {
+    return this.context.db.transaction(async (transaction) => {
       const personIds = await findVisiblePersonIds(
-        client,
+        transaction,
         viewer,
         checked.map((entry) => entry.idNumber),
         yearOf(today),
@@ -67,14 +83,9 @@ export class EnrolmentService {
       }
       const known = checked.filter((entry) => personIds.has(entry.idNumber));
       // The history is a chain: a change may not be dated before the person's latest recorded change.
-      // The rows are locked here, so a concurrent enrolment cannot record a change between check and write.
-      const current = await this.context.db.rows<{ personId: number; status: PensionStatus; latestChangeOn: IsoDate | null }>(
-        sql`
-        select person.id as "personId", person.pension_status as status,
-               (select max(change.changed_on) from pension_status_change change where change.person_id = person.id) as "latestChangeOn"
-        from person where person.id = any(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[])
-        order by person.id for update`,
-        client,
+      const current = await lockCurrentStatuses(
+        transaction,
+        known.map((entry) => personIds.get(entry.idNumber)!),
       );
       const currentOf = new Map(current.map((row) => [row.personId, row]));
       for (const entry of known) {
@@ -96,28 +107,12 @@ export class EnrolmentService {
       }
       problems.throwIfAny();
 
-      // One statement: update the persons whose status differs and write their history rows.
-      const updated = await this.context.db.rows<{ id: number }>(
-        sql`
-        with given as (
-          select * from unnest(${known.map((entry) => personIds.get(entry.idNumber)!)}::int[], ${known.map((entry) => entry.status)}::text[],
-                               ${known.map((entry) => entry.effectiveOn)}::date[]) as given(person_id, status, effective_on)
-        ),
-        changing as (
-          select person.id, person.pension_status as previous_status, given.status, given.effective_on
-          from person join given on given.person_id = person.id
-          where person.pension_status <> given.status
-        ),
-        history as (
-          insert into pension_status_change (person_id, previous_status, status, changed_on, recorded_by)
-          select id, previous_status, status, effective_on, ${viewer.subject} from changing
-        )
-        update person set pension_status = changing.status, updated_at = now()
-        from changing where person.id = changing.id
-        returning person.id`,
-        client,
+      const updated = await applyStatusChanges(
+        transaction,
+        known.map((entry) => ({ personId: personIds.get(entry.idNumber)!, status: entry.status, effectiveOn: entry.effectiveOn })),
+        viewer.subject,
       );
-      await writeAuditEvent(client, viewer, {
+      await writeAuditEvent(transaction, viewer, {
         action: 'RECORD_ENROLMENT',
         operation: this.context.operationName,
         personCount: updated.length,

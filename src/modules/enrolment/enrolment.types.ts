@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
-import { PensionStatusEnum } from '../../app/graphql-enums';
-import { DateScalar } from '../../app/scalars';
+import { PensionStatusEnum } from '../../shared/graphql/enums';
+import { DateScalar } from '../../shared/graphql/scalars';
 import type { PensionStatus } from '../../shared/domain';
 
 @InputType('EnrolmentInput', { description: "A person's resident pension status as the pension agency records it" })

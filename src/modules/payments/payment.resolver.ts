@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { PaymentsContext } from './payments.loaders';
 import { PersonNode } from '../people/person.types';
 import { PaymentService } from './payment.service';
 import { PaymentInput, ProxyPaymentNode } from './payment.types';
@@ -7,7 +7,7 @@ import { PaymentInput, ProxyPaymentNode } from './payment.types';
 @Resolver(() => PersonNode)
 export class PersonPaymentsResolver {
   @FieldResolver(() => [ProxyPaymentNode], { description: 'Contributions booked for this person (HRSS, TAX)' })
-  payments(@Root() person: PersonNode, @Ctx() context: RequestContext): Promise<ProxyPaymentNode[]> {
+  payments(@Root() person: PersonNode, @Ctx() context: PaymentsContext): Promise<ProxyPaymentNode[]> {
     return context.loaders.payments.load(person.id);
   }
 }
@@ -20,7 +20,7 @@ export class PaymentResolver {
   recordProxyPayments(
     @Arg('year', () => Int) year: number,
     @Arg('payments', () => [PaymentInput]) payments: PaymentInput[],
-    @Ctx() context: RequestContext,
+    @Ctx() context: PaymentsContext,
   ): Promise<number> {
     return new PaymentService(context).record(year, payments);
   }

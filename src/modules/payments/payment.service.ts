@@ -1,7 +1,9 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
-import { ProblemList } from '../../shared/errors';
+import { BadUserInputError, ProblemList, type Problem } from '../../shared/errors';
+import { readCheckedFile, withSpreadsheetRows } from '../exchange/checked-file';
+import { PAYMENT_SCHEMA } from '../exchange/import-schemas';
+import type { TableSource } from '../exchange/table-reader';
 import { Money } from '../../shared/money';
 import { writeAuditEvent } from '../audit/audit-log';
 import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
@@ -9,10 +11,20 @@ import { isPolicyYear, POLICY_YEARS } from '../../shared/domain';
 import { checkPaymentRow, type CheckedPayment, type RawPaymentRow } from './domain/payment-row';
 import { PaymentQueries } from './payments.queries';
 
+export interface PaymentImportResult {
+  rows: number;
+  year: number | null;
+  /** Payments newly booked. */
+  recorded: number;
+  /** Rows identical to a payment already booked (a re-sent file). */
+  unchanged: number;
+  problems: Problem[];
+}
+
 export class PaymentService {
   private readonly queries: PaymentQueries;
 
-  constructor(private readonly context: RequestContext) {
+  constructor(private readonly context: UseCaseContext) {
     this.queries = new PaymentQueries(context.db);
   }
 
@@ -21,6 +33,32 @@ export class PaymentService {
    * an identical payment already booked is left alone; a different one for the same person, year and
    * funder is a problem. Returns how many were newly booked.
    */
+  /** POST /payments/import: the file's rows through `record`; one transaction per file, so one year per file. */
+  async importFile(source: TableSource, maxRows: number): Promise<PaymentImportResult> {
+    const { records, rows } = await readCheckedFile(source, PAYMENT_SCHEMA, maxRows);
+    if (records.length === 0) return { rows: 0, year: null, recorded: 0, unchanged: 0, problems: [] };
+    const year = records[0]!.year;
+    const otherYears: Problem[] = records.flatMap((record, index) =>
+      record.year === year
+        ? []
+        : [
+            {
+              row: rows[index]!,
+              field: 'year',
+              message: `${record.year} differs from ${year} in row ${rows[0]}: a payment file holds one year`,
+            },
+          ],
+    );
+    if (otherYears.length > 0) throw new BadUserInputError(otherYears);
+    const recorded = await withSpreadsheetRows(rows, () =>
+      this.record(
+        year,
+        records.map((record) => ({ idNumber: record.idNumber, amount: record.amount, paidOn: record.paidOn, funder: record.funder })),
+      ),
+    );
+    return { rows: records.length, year, recorded, unchanged: records.length - recorded, problems: [] };
+  }
+
   async record(year: number, payments: readonly RawPaymentRow[]): Promise<number> {
     const viewer = requireViewer(this.context);
     const problems = new ProblemList();
@@ -39,14 +77,14 @@ export class PaymentService {
       }
     });
 
-    return this.context.db.transaction(async (client) => {
+    return this.context.db.transaction(async (transaction) => {
       const personIds = await findVisiblePersonIds(
-        client,
+        transaction,
         viewer,
         checked.map((payment) => payment.idNumber),
         yearOf(this.context.today),
       );
-      const booked = isPolicyYear(year) ? await this.queries.booked(client, [...personIds.values()], year) : [];
+      const booked = isPolicyYear(year) ? await this.queries.booked(transaction, [...personIds.values()], year) : [];
       const bookedByKey = new Map(booked.map((payment) => [`${payment.personId}|${payment.funder}`, payment]));
 
       const fresh: Array<{ personId: number; amount: string; paidOn: string; funder: string }> = [];
@@ -70,8 +108,8 @@ export class PaymentService {
       }
       problems.throwIfAny();
 
-      const bookedCount = await this.queries.insert(client, year, fresh, viewer.subject);
-      await writeAuditEvent(client, viewer, {
+      const bookedCount = await this.queries.insert(transaction, year, fresh, viewer.subject);
+      await writeAuditEvent(transaction, viewer, {
         action: 'RECORD_PAYMENTS',
         operation: this.context.operationName,
         personCount: payments.length,

@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { DateScalar, DecimalScalar } from '../../app/scalars';
+import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 
 @ObjectType('ProxyPayment', { description: 'A contribution booked for a person and year' })
 export class ProxyPaymentNode {

@@ -1,5 +1,4 @@
-import type { Queryable, SqlPool } from '../../app/sql-pool';
-import { sql } from '../../shared/sql';
+import { sql, type QueryRunner } from '../../shared/sql';
 
 export interface PaymentRow {
   personId: number;
@@ -12,7 +11,7 @@ export interface PaymentRow {
 const PAYMENT_COLUMNS = sql.raw(`person_id as "personId", year, amount::text as amount, paid_on as "paidOn", funder`);
 
 export class PaymentQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** Every payment of these persons, in one statement (for the Person.payments loader). */
   forPersons(personIds: readonly number[]): Promise<PaymentRow[]> {
@@ -23,34 +22,28 @@ export class PaymentQueries {
   }
 
   /** Payments already booked for these persons and year. */
-  booked(on: Queryable, personIds: readonly number[], year: number): Promise<PaymentRow[]> {
+  booked(on: QueryRunner, personIds: readonly number[], year: number): Promise<PaymentRow[]> {
     if (personIds.length === 0) return Promise.resolve([]);
-    return this.db.rows<PaymentRow>(
-      sql`
+    return on.rows<PaymentRow>(sql`
       select ${PAYMENT_COLUMNS} from proxy_payment
-      where person_id = any(${[...personIds]}::int[]) and year = ${year}`,
-      on,
-    );
+      where person_id = any(${[...personIds]}::int[]) and year = ${year}`);
   }
 
   /** Books new payments in one statement; a row booked meanwhile by someone else is skipped, not doubled. */
   async insert(
-    on: Queryable,
+    on: QueryRunner,
     year: number,
     rows: ReadonlyArray<{ personId: number; amount: string; paidOn: string; funder: string }>,
     recordedBy: string,
   ): Promise<number> {
     if (rows.length === 0) return 0;
-    const inserted = await this.db.rows<{ id: number }>(
-      sql`
+    const inserted = await on.rows<{ id: number }>(sql`
       insert into proxy_payment (person_id, year, amount, paid_on, funder, recorded_by)
       select person_id, ${year}, amount, paid_on, funder, ${recordedBy}
       from unnest(${rows.map((row) => row.personId)}::int[], ${rows.map((row) => row.amount)}::numeric[],
                   ${rows.map((row) => row.paidOn)}::date[], ${rows.map((row) => row.funder)}::text[]) as booked(person_id, amount, paid_on, funder)
       on conflict (person_id, year, funder) do nothing
-      returning id`,
-      on,
-    );
+      returning id`);
     return inserted.length;
   }
 }

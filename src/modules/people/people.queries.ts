@@ -1,9 +1,8 @@
 import type { Viewer } from '../../shared/auth';
 import type { HardshipCategory, PensionStatus } from '../../shared/domain';
 import type { IsoDate } from '../../shared/dates';
-import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
-import { entryScope, visibleCategories, visiblePersonPredicate } from '../access/row-filters';
+import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
+import { entryScope, visibleCategories, visiblePersonPredicate } from '../access/row-scope';
 
 export interface PersonRow {
   id: number;
@@ -59,7 +58,7 @@ function searchPredicate(viewer: Viewer, search: PersonSearch): SqlFragment {
 }
 
 export class PeopleQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   async findVisible(viewer: Viewer, idNumber: string, currentYear: number): Promise<PersonRow | null> {
     const row = await this.db.one<PersonRow>(sql`

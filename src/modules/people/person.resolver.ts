@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { PeopleContext } from './people.loaders';
 import { personCounty } from '../eligibility/domain/precedence';
 import { PersonService } from './person.service';
 import { PersonConnection, PersonFilterInput, PersonNode, RosterEntryNode } from './person.types';
@@ -7,7 +7,7 @@ import { PersonConnection, PersonFilterInput, PersonNode, RosterEntryNode } from
 @Resolver(() => PersonNode)
 export class PersonResolver {
   @Query(() => PersonNode, { nullable: true, description: 'A person the viewer may see, or null (existence does not leak)' })
-  person(@Arg('idNumber', () => String) idNumber: string, @Ctx() context: RequestContext): Promise<PersonNode | null> {
+  person(@Arg('idNumber', () => String) idNumber: string, @Ctx() context: PeopleContext): Promise<PersonNode | null> {
     return new PersonService(context).findByIdNumber(idNumber);
   }
 
@@ -16,19 +16,19 @@ export class PersonResolver {
     @Arg('filter', () => PersonFilterInput, { nullable: true }) filter: PersonFilterInput | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: PeopleContext,
   ): Promise<PersonConnection> {
     return new PersonService(context).page(filter, first ?? 50, after);
   }
 
   @FieldResolver(() => String, { description: "County of the entry that decides today's counted category, else of the latest entry" })
-  async county(@Root() person: PersonNode, @Ctx() context: RequestContext): Promise<string> {
+  async county(@Root() person: PersonNode, @Ctx() context: PeopleContext): Promise<string> {
     const entries = await context.loaders.allEntries.load(person.id);
     return personCounty(entries, context.today, context.settings.precedence) ?? '';
   }
 
   @FieldResolver(() => [RosterEntryNode], { description: "Roster entries of the viewer's categories (and county)" })
-  async rosterEntries(@Root() person: PersonNode, @Ctx() context: RequestContext): Promise<RosterEntryNode[]> {
+  async rosterEntries(@Root() person: PersonNode, @Ctx() context: PeopleContext): Promise<RosterEntryNode[]> {
     if (context.loaders.visibleEntries === null) return [];
     return context.loaders.visibleEntries.load(person.id);
   }

@@ -1,5 +1,4 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { isCountyCode } from '../../shared/county';
 import { yearOf } from '../../shared/dates';
 import { BadUserInputError, ProblemList } from '../../shared/errors';
@@ -24,11 +23,9 @@ export function decodeCursor(cursor: string): number | null {
 
 /** Parses an idNumber argument (R13) or fails naming the field. */
 export function parseIdNumberArgument(value: string, field = 'idNumber'): IdNumber {
-  try {
-    return IdNumber.parse(value);
-  } catch (error) {
-    throw BadUserInputError.single(field, `ID number ${(error as Error).message}`);
-  }
+  const { idNumber, message } = IdNumber.check(value, false);
+  if (idNumber === null) throw BadUserInputError.single(field, message);
+  return idNumber;
 }
 
 function validateFilter(filter: PersonFilterInput | null | undefined, problems: ProblemList): PersonSearch {
@@ -45,7 +42,7 @@ function validateFilter(filter: PersonFilterInput | null | undefined, problems: 
 export class PersonService {
   private readonly queries: PeopleQueries;
 
-  constructor(private readonly context: RequestContext) {
+  constructor(private readonly context: UseCaseContext) {
     this.queries = new PeopleQueries(context.db);
   }
 

@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from '../../app/scalars';
-import { HardshipCategoryEnum, PensionStatusEnum } from '../../app/graphql-enums';
+import { DateScalar } from '../../shared/graphql/scalars';
+import { HardshipCategoryEnum, PensionStatusEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory, PensionStatus } from '../../shared/domain';
 
 @ObjectType('RosterEntry', { description: 'A period on one roster in one county' })

@@ -1,7 +1,6 @@
-import type { Queryable } from '../../app/sql-pool';
 import type { Viewer } from '../../shared/auth';
-import { sql } from '../../shared/sql';
-import { visiblePersonPredicate } from '../access/row-filters';
+import { sql, type QueryRunner } from '../../shared/sql';
+import { visiblePersonPredicate } from '../access/row-scope';
 
 /** The problem message for an unknown ID number and for one outside the viewer's rows alike (no leak). */
 export const NOT_VISIBLE = 'no person with this ID number that you may see';
@@ -11,15 +10,14 @@ export const NOT_VISIBLE = 'no person with this ID number that you may see';
  * Writers use it so that a county-level user cannot touch, or learn of, persons outside its rows.
  */
 export async function findVisiblePersonIds(
-  on: Queryable,
+  on: QueryRunner,
   viewer: Viewer,
   idNumbers: readonly string[],
   currentYear: number,
 ): Promise<Map<string, number>> {
   if (idNumbers.length === 0) return new Map();
-  const { text, values } = sql`
+  const rows = await on.rows<{ id: number; idNumber: string }>(sql`
     select person.id, person.id_number as "idNumber" from person
-    where person.id_number = any(${[...idNumbers]}::char(18)[]) and ${visiblePersonPredicate(viewer, sql.raw('person'), currentYear)}`.toQuery();
-  const result = await on.query<{ id: number; idNumber: string }>(text, values);
-  return new Map(result.rows.map((row) => [row.idNumber, row.id]));
+    where person.id_number = any(${[...idNumbers]}::char(18)[]) and ${visiblePersonPredicate(viewer, sql.raw('person'), currentYear)}`);
+  return new Map(rows.map((row) => [row.idNumber, row.id]));
 }

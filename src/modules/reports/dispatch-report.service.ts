@@ -1,11 +1,11 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { COUNTIES, countyName } from '../../shared/county';
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { ProblemList } from '../../shared/errors';
 import { Money } from '../../shared/money';
-import { checkCounty, countyInScope, parseMonth } from './report-arguments';
+import { checkCounty, parseMonth } from './report-arguments';
+import { countyInScope } from '../access/row-scope';
 import { ReportsQueries, type DispatchCellRow } from './reports.queries';
 
 // R11 monthly dispatch report (调度表), DESIGN.md §5. Also the builder of the file export.
@@ -142,7 +142,7 @@ export function assembleDispatchReport(
  * The dispatch report of `month` ("YYYY-MM") for every county (or one). County-level viewers get only
  * their county's row and a total of it. One SQL statement; depends only on entry dates and paidOn.
  */
-export async function buildDispatchReport(context: RequestContext, month: string, county: string | null): Promise<DispatchReportData> {
+export async function buildDispatchReport(context: UseCaseContext, month: string, county: string | null): Promise<DispatchReportData> {
   const viewer = requireViewer(context);
   const problems = new ProblemList();
   const parsed = parseMonth(month, problems);

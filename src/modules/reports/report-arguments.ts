@@ -1,7 +1,6 @@
-import type { Viewer } from '../../shared/auth';
 import { isCountyCode } from '../../shared/county';
 import { isPolicyYear, POLICY_YEARS } from '../../shared/domain';
-import { ForbiddenError, type ProblemList } from '../../shared/errors';
+import type { ProblemList } from '../../shared/errors';
 
 // Arguments shared by the report-like queries (eligibility, budget, dispatch report, comparison, screening).
 
@@ -27,17 +26,4 @@ export function parseMonth(month: string, problems: ProblemList, field = 'month'
 
 export function checkCounty(county: string | null | undefined, problems: ProblemList, field = 'county'): void {
   if (county != null && !isCountyCode(county)) problems.add(field, `"${county}" is not one of the 14 county codes (530102 … 530181)`);
-}
-
-/**
- * The county a query is limited to: a county-level viewer is always limited to its own county and
- * asking for another one is FORBIDDEN (not an empty answer, so the mistake is visible); a city-level
- * viewer gets the county it asks for, or all (null).
- */
-export function countyInScope(viewer: Viewer, county: string | null | undefined): string | null {
-  if (viewer.county !== null) {
-    if (county != null && county !== viewer.county) throw new ForbiddenError(`A county-level user sees only county ${viewer.county}`);
-    return viewer.county;
-  }
-  return county ?? null;
 }

@@ -1,9 +1,10 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
 import type { PersonRow } from '../people/people.queries';
+import type { Viewer } from '../../shared/auth';
+import { visiblePersonPredicate } from '../access/row-scope';
 
 export interface DispatchCellRow {
   county: string;
@@ -26,7 +27,7 @@ export interface DispatchQuery {
 }
 
 export class ReportsQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /**
    * R11/R12 in one statement: per county and counted category, the tallies of the dispatch report.
@@ -70,8 +71,10 @@ export interface ScreeningQuery {
   precedence: readonly HardshipCategory[];
   /** Persons with an entry active on the cut-off in this county; null = all. */
   county: string | null;
-  /** Row rule of the viewer (alias `person`). */
-  visible: SqlFragment;
+  /** Only persons this viewer may see (DESIGN.md §4)… */
+  viewer: Viewer;
+  /** …as of this year (TAX's rule reads it). */
+  currentYear: number;
 }
 
 /** R10 in one statement: level 3/4 disabled persons on the year's proxy roster (ELIGIBLE or TO_ENROL on Y-10-31). */
@@ -89,7 +92,7 @@ export function screeningSql(query: ScreeningQuery): SqlFragment {
     })}) decision
     join person on person.id = decision.person_id
     where decision.on_roster and decision.status in ${ELIGIBLE_STATUSES_SQL} and person.disability_level in (3, 4)
-      and ${query.visible}
+      and ${visiblePersonPredicate(query.viewer, sql.raw('person'), query.currentYear)}
       and ${
         query.county === null
           ? sql`true`

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { UseCaseContext } from '../../shared/use-case';
 import { buildDispatchReport } from './dispatch-report.service';
 import { DispatchReportNode } from './reports.types';
 
@@ -9,7 +9,7 @@ export class ReportsResolver {
   dispatchReport(
     @Arg('month', () => String) month: string,
     @Arg('county', () => String, { nullable: true }) county: string | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<DispatchReportNode> {
     return buildDispatchReport(context, month, county ?? null);
   }

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { DateScalar, DecimalScalar } from '../../app/scalars';
+import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 import type { CategoryTallyData, DispatchReportData, DispatchRowData } from './dispatch-report.service';
 
 @ObjectType('CategoryTally', { description: 'R11/R12 figures of one category (or all) in one county' })

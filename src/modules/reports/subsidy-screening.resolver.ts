@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { UseCaseContext } from '../../shared/use-case';
 import { SubsidyScreeningService } from './subsidy-screening.service';
 import { ScreeningEntryNode } from './subsidy-screening.types';
 
@@ -9,7 +9,7 @@ export class SubsidyScreeningResolver {
   subsidyScreening(
     @Arg('year', () => Int) year: number,
     @Arg('county', () => String, { nullable: true }) county: string | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<ScreeningEntryNode[]> {
     return new SubsidyScreeningService(context).screen(year, county ?? null);
   }

@@ -1,15 +1,13 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
-import { sql } from '../../shared/sql';
-import { visiblePersonPredicate } from '../access/row-filters';
-import { checkCounty, checkYear, countyInScope } from './report-arguments';
+import { checkCounty, checkYear } from './report-arguments';
+import { countyInScope } from '../access/row-scope';
 import { ReportsQueries } from './reports.queries';
 import type { ScreeningEntryNode } from './subsidy-screening.types';
 
 export class SubsidyScreeningService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: UseCaseContext) {}
 
   /** R10: whom the Disabled Persons' Federation must drop from its own contribution subsidy for `year`. */
   async screen(year: number, county: string | null): Promise<ScreeningEntryNode[]> {
@@ -22,7 +20,8 @@ export class SubsidyScreeningService {
       year,
       precedence: this.context.settings.precedence,
       county: countyInScope(viewer, county),
-      visible: visiblePersonPredicate(viewer, sql.raw('person'), yearOf(this.context.today)),
+      viewer,
+      currentYear: yearOf(this.context.today),
     });
     return rows.map(({ countedCategory, ...person }) => ({ person, countedCategory, disabilityLevel: person.disabilityLevel! }));
   }

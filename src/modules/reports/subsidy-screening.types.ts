@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { HardshipCategoryEnum } from '../../app/graphql-enums';
+import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
 import { PersonNode } from '../people/person.types';
 

@@ -1,7 +1,8 @@
 import type { IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql, type SqlFragment } from '../../shared/sql';
-import type { SqlPool } from '../../app/sql-pool';
+import { sql, type QueryRunner } from '../../shared/sql';
+import type { Viewer } from '../../shared/auth';
+import { entryScope } from '../access/row-scope';
 import { countedEntriesSql } from '../eligibility/eligibility.queries';
 
 export type ComparisonKind = 'ADDED' | 'REMOVED' | 'CHANGED';
@@ -19,14 +20,16 @@ export interface ComparisonQuery {
   from: IsoDate;
   to: IsoDate;
   precedence: readonly HardshipCategory[];
-  /** Which entries take part (alias `entry`): the viewer's scope and the asked category. */
-  entryFilter: SqlFragment;
+  /** Whose entries take part: the viewer's scope (DESIGN.md §4)… */
+  viewer: Viewer;
+  /** …and the asked category, if any. */
+  category: HardshipCategory | null;
   /** Keep persons counted in this county on either date. */
   county: string | null;
 }
 
 export class RosterComparisonQueries {
-  constructor(private readonly db: SqlPool) {}
+  constructor(private readonly db: QueryRunner) {}
 
   /** R3 in one statement: the counted entry (R8) on both dates, compared person by person. */
   compare(query: ComparisonQuery): Promise<ComparisonRow[]> {
@@ -36,7 +39,9 @@ export class RosterComparisonQueries {
       select moved.person_id from roster_entry moved
       where ((moved.recognized_on > ${query.from}::date and moved.recognized_on <= ${query.to}::date)
           or (moved.exited_on > ${query.from}::date and moved.exited_on <= ${query.to}::date)))`;
-    const options = { entryFilter: sql`${query.entryFilter} and ${movedBetween}` };
+    const scope = entryScope(query.viewer, sql.raw('entry'));
+    const entryFilter = query.category === null ? scope : sql`${scope} and entry.category = ${query.category}`;
+    const options = { entryFilter: sql`${entryFilter} and ${movedBetween}` };
     return this.db.rows<ComparisonRow>(sql`
       with before as (${countedEntriesSql(query.from, query.precedence, options)}),
       after as (${countedEntriesSql(query.to, query.precedence, options)}),

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
-import { DateScalar } from '../../app/scalars';
-import { HardshipCategoryEnum } from '../../app/graphql-enums';
+import type { UseCaseContext } from '../../shared/use-case';
+import { DateScalar } from '../../shared/graphql/scalars';
+import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
 import { RosterComparisonService } from './roster-comparison.service';
 import { RosterComparisonNode } from './roster-comparison.types';
@@ -14,7 +14,7 @@ export class RosterComparisonResolver {
     @Arg('to', () => DateScalar) to: string,
     @Arg('county', () => String, { nullable: true }) county: string | null,
     @Arg('category', () => HardshipCategoryEnum, { nullable: true }) category: HardshipCategory | null,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<RosterComparisonNode> {
     return new RosterComparisonService(context).compare(from, to, county ?? null, category ?? null);
   }

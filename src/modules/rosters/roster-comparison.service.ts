@@ -1,15 +1,13 @@
-import type { RequestContext } from '../../app/context';
-import { requireViewer } from '../../app/context';
+import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import type { HardshipCategory } from '../../shared/domain';
-import { ForbiddenError, ProblemList } from '../../shared/errors';
-import { sql } from '../../shared/sql';
-import { entryScope, visibleCategories } from '../access/row-filters';
-import { checkCounty, countyInScope } from '../reports/report-arguments';
+import { ProblemList } from '../../shared/errors';
+import { checkCounty } from '../reports/report-arguments';
+import { assertMayCompareCategory, countyInScope } from '../access/row-scope';
 import { RosterComparisonQueries } from './roster-comparison.queries';
 import type { ComparisonEntryNode, RosterComparisonNode } from './roster-comparison.types';
 
 export class RosterComparisonService {
-  constructor(private readonly context: RequestContext) {}
+  constructor(private readonly context: UseCaseContext) {}
 
   /** R3 between `from` and `to` over the entries the viewer may see, optionally one category. */
   async compare(from: string, to: string, county: string | null, category: HardshipCategory | null): Promise<RosterComparisonNode> {
@@ -18,17 +16,13 @@ export class RosterComparisonService {
     if (from > to) problems.add('from', `must not be after "to" (${from} > ${to})`);
     checkCounty(county, problems);
     problems.throwIfAny();
-    const categories = visibleCategories(viewer);
-    if (category !== null && categories !== null && !categories.includes(category)) {
-      throw new ForbiddenError(`Your department may not compare the ${category} roster`);
-    }
-    const entry = sql.raw('entry');
-    const entryFilter = category === null ? entryScope(viewer, entry) : sql`${entryScope(viewer, entry)} and entry.category = ${category}`;
+    assertMayCompareCategory(viewer, category);
     const rows = await new RosterComparisonQueries(this.context.db).compare({
       from,
       to,
       precedence: this.context.settings.precedence,
-      entryFilter,
+      viewer,
+      category,
       county: countyInScope(viewer, county),
     });
     const pick = (kind: string): ComparisonEntryNode[] =>

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { HardshipCategoryEnum } from '../../app/graphql-enums';
+import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
 
 @ObjectType('ComparisonEntry', { description: 'A person whose counted roster place differs between the two dates' })

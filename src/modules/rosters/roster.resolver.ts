@@ -1,5 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../app/context';
+import type { UseCaseContext } from '../../shared/use-case';
 import { RosterService } from './roster.service';
 import { SubmitRosterInput, SubmitRosterResult } from './roster.types';
 
@@ -10,7 +10,7 @@ export class RosterResolver {
   })
   submitRoster(
     @Arg('input', () => SubmitRosterInput) input: SubmitRosterInput,
-    @Ctx() context: RequestContext,
+    @Ctx() context: UseCaseContext,
   ): Promise<SubmitRosterResult> {
     return new RosterService(context).submit(input);
   }

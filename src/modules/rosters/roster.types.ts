@@ -1,6 +1,6 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { HardshipCategoryEnum } from '../../app/graphql-enums';
-import { DateScalar } from '../../app/scalars';
+import { HardshipCategoryEnum } from '../../shared/graphql/enums';
+import { DateScalar } from '../../shared/graphql/scalars';
 import type { HardshipCategory } from '../../shared/domain';
 
 @InputType('RosterEntryInput', { description: 'One person on a submitted roster' })

@@ -1,6 +1,5 @@
-import type { SqlPool } from '../../app/sql-pool';
 import { ROSTER_OWNER } from '../../shared/domain';
-import { sql } from '../../shared/sql';
+import { sql, type QueryRunner } from '../../shared/sql';
 import { type SyntheticCity, type SyntheticPerson } from './synthetic-city';
 
 // Bulk writer for synthetic people: one INSERT ... SELECT FROM unnest(...) per table and batch.
@@ -8,19 +7,19 @@ import { type SyntheticCity, type SyntheticPerson } from './synthetic-city';
 export const SEED_BATCH = 5_000;
 
 export async function insertSyntheticBatch(
-  db: SqlPool,
+  db: QueryRunner,
   people: SyntheticPerson[],
 ): Promise<{ persons: number; entries: number; payments: number }> {
-  return db.transaction(async (client) => {
-    const inserted = await db.rows<{ id: number; idNumber: string }>(
-      sql`insert into person (id_number, name, gender, birth_date, disability_level, pension_status)
+  return db.transaction(async (transaction) => {
+    const inserted = await transaction.rows<{
+      id: number;
+      idNumber: string;
+    }>(sql`insert into person (id_number, name, gender, birth_date, disability_level, pension_status)
           select * from unnest(${people.map((p) => p.idNumber)}::char(18)[], ${people.map((p) => p.name)}::varchar[],
                                ${people.map((p) => p.gender)}::text[], ${people.map((p) => p.birthDate)}::date[],
                                ${people.map((p) => p.disabilityLevel)}::smallint[], ${people.map((p) => p.pensionStatus)}::text[])
           on conflict (id_number) do nothing
-          returning id, id_number as "idNumber"`,
-      client,
-    );
+          returning id, id_number as "idNumber"`);
     const ids = new Map(inserted.map((row) => [row.idNumber, row.id]));
     const entries = {
       person: [] as number[],
@@ -51,26 +50,20 @@ export async function insertSyntheticBatch(
         payments.paidOn.push(payment.paidOn);
       }
     }
-    await db.rows(
-      sql`insert into roster_entry (person_id, category, county, recognized_on, exited_on, disability_level, source_department)
+    await transaction.rows(sql`insert into roster_entry (person_id, category, county, recognized_on, exited_on, disability_level, source_department)
           select * from unnest(${entries.person}::int[], ${entries.category}::text[], ${entries.county}::char(6)[],
-                               ${entries.recognized}::date[], ${entries.exited}::date[], ${entries.level}::smallint[], ${entries.source}::text[])`,
-      client,
-    );
-    await db.rows(
-      sql`insert into proxy_payment (person_id, year, amount, paid_on, funder)
+                               ${entries.recognized}::date[], ${entries.exited}::date[], ${entries.level}::smallint[], ${entries.source}::text[])`);
+    await transaction.rows(sql`insert into proxy_payment (person_id, year, amount, paid_on, funder)
           select person_id, year, amount, paid_on, 'GOVERNMENT'
           from unnest(${payments.person}::int[], ${payments.year}::smallint[], ${payments.amount}::numeric[], ${payments.paidOn}::date[])
-            as payment(person_id, year, amount, paid_on)`,
-      client,
-    );
+            as payment(person_id, year, amount, paid_on)`);
     return { persons: inserted.length, entries: entries.person.length, payments: payments.person.length };
   });
 }
 
 /** Seeds `total` persons; calls `progress` after each batch. Returns the number actually inserted. */
 export async function seedPersons(
-  db: SqlPool,
+  db: QueryRunner,
   city: SyntheticCity,
   total: number,
   progress: (done: number, counts: { persons: number; entries: number; payments: number }) => void = () => undefined,

@@ -29,12 +29,8 @@ export function checkPaymentRow(input: RawPaymentRow, row: number, problems: Pro
     problems.add(field, message, row);
     ok = false;
   };
-  let idNumber: IdNumber | null = null;
-  try {
-    idNumber = IdNumber.parse(input.idNumber);
-  } catch (error) {
-    fail('idNumber', `ID number "${input.idNumber}" ${(error as Error).message}`);
-  }
+  const { idNumber, message } = IdNumber.check(input.idNumber);
+  if (message !== null) fail('idNumber', message);
   let amount: Money | null = null;
   if (!Money.isDecimalString(input.amount)) fail('amount', `"${input.amount}" is not an amount in yuan with at most two decimals`);
   else {

@@ -45,12 +45,8 @@ export class RosterRowChecker {
     const before = problems.length;
     const add = (name: string, message: string) => problems.push({ row: rowNumber, field: field(name), message });
 
-    let idNumber: IdNumber | null = null;
-    try {
-      idNumber = IdNumber.parse(input.idNumber ?? '');
-    } catch (error) {
-      add('idNumber', `ID number "${input.idNumber ?? ''}" ${(error as Error).message}`);
-    }
+    const { idNumber, message } = IdNumber.check(input.idNumber ?? '');
+    if (message !== null) add('idNumber', message);
     if (idNumber !== null && this.options.trackDuplicates) {
       const first = this.firstRowOf.get(idNumber.value);
       if (first !== undefined) add('idNumber', `ID number ${idNumber.value} is already listed in row ${first}`);

@@ -1,7 +1,6 @@
-import type { PoolClient } from 'pg';
 import type { Viewer } from '../../shared/auth';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql, type SqlFragment } from '../../shared/sql';
+import { sql, type QueryRunner, type SqlFragment } from '../../shared/sql';
 import type { StagedRosterRow } from './domain/roster-row';
 
 export type { StagedRosterRow } from './domain/roster-row';
@@ -33,15 +32,9 @@ export interface RosterMergeResult {
   conflicts: RosterConflict[];
 }
 
-async function run(client: PoolClient, query: SqlFragment): Promise<{ rows: Record<string, unknown>[]; rowCount: number }> {
-  const { text, values } = query.toQuery();
-  const result = await client.query(text, values);
-  return { rows: result.rows as Record<string, unknown>[], rowCount: result.rowCount ?? 0 };
-}
-
 /** Creates temp table roster_staging(row_number int, id_number char(18), name varchar(100), gender char(1), birth_date date, disability_level smallint null, recognized_on date) ON COMMIT DROP. */
-export async function createRosterStaging(client: PoolClient): Promise<void> {
-  await client.query(`create temp table roster_staging (
+export async function createRosterStaging(transaction: QueryRunner): Promise<void> {
+  await transaction.execute(sql`create temp table roster_staging (
     row_number int not null,
     id_number char(18) not null,
     name varchar(100) not null,
@@ -56,38 +49,41 @@ export async function createRosterStaging(client: PoolClient): Promise<void> {
 export const STAGING_BATCH_SIZE = 5_000;
 
 /** Inserts validated rows, one unnest() statement per STAGING_BATCH_SIZE rows. */
-export async function insertStagedRows(client: PoolClient, rows: readonly StagedRosterRow[]): Promise<void> {
+export async function insertStagedRows(transaction: QueryRunner, rows: readonly StagedRosterRow[]): Promise<void> {
   for (let start = 0; start < rows.length; start += STAGING_BATCH_SIZE) {
-    await insertStagedBatch(client, rows.slice(start, start + STAGING_BATCH_SIZE));
+    await insertStagedBatch(transaction, rows.slice(start, start + STAGING_BATCH_SIZE));
   }
 }
 
-async function insertStagedBatch(client: PoolClient, rows: readonly StagedRosterRow[]): Promise<void> {
-  await client.query(
-    `insert into roster_staging (row_number, id_number, name, gender, birth_date, disability_level, recognized_on)
-     select * from unnest($1::int[], $2::char(18)[], $3::varchar(100)[], $4::char(1)[], $5::date[], $6::smallint[], $7::date[])`,
-    [
-      rows.map((row) => row.rowNumber),
-      rows.map((row) => row.idNumber),
-      rows.map((row) => row.name),
-      rows.map((row) => row.gender),
-      rows.map((row) => row.birthDate),
-      rows.map((row) => row.disabilityLevel),
-      rows.map((row) => row.recognizedOn),
-    ],
-  );
+async function insertStagedBatch(transaction: QueryRunner, rows: readonly StagedRosterRow[]): Promise<void> {
+  const column = <T>(pick: (row: StagedRosterRow) => T) => rows.map(pick);
+  await transaction.execute(sql`
+    insert into roster_staging (row_number, id_number, name, gender, birth_date, disability_level, recognized_on)
+    select * from unnest(${column((row) => row.rowNumber)}::int[], ${column((row) => row.idNumber)}::char(18)[],
+                         ${column((row) => row.name)}::varchar(100)[], ${column((row) => row.gender)}::char(1)[],
+                         ${column((row) => row.birthDate)}::date[], ${column((row) => row.disabilityLevel)}::smallint[],
+                         ${column((row) => row.recognizedOn)}::date[])`);
 }
 
 /**
  * ID numbers staged more than once, as [{ idNumber, rowNumbers }]; for callers that stage without
  * checking duplicates in memory (the merge itself assumes one row per person).
  */
-export async function findStagedDuplicates(client: PoolClient): Promise<Array<{ idNumber: string; rowNumbers: number[] }>> {
-  const result = await client.query<{ idNumber: string; rowNumbers: number[] }>(
-    `select id_number as "idNumber", array_agg(row_number order by row_number) as "rowNumbers"
-     from roster_staging group by id_number having count(*) > 1 order by min(row_number)`,
-  );
-  return result.rows;
+export function findStagedDuplicates(transaction: QueryRunner): Promise<Array<{ idNumber: string; rowNumbers: number[] }>> {
+  return transaction.rows(sql`
+    select id_number as "idNumber", array_agg(row_number order by row_number) as "rowNumbers"
+    from roster_staging group by id_number having count(*) > 1 order by min(row_number)`);
+}
+
+/** The roster's latest submission: its file (null for the mutation) and date, to tell a repeated file. */
+export function lastSubmissionOf(
+  transaction: QueryRunner,
+  category: HardshipCategory,
+  county: string,
+): Promise<{ fileHash: string | null; asOf: string } | undefined> {
+  return transaction.one(sql`
+    select file_hash as "fileHash", as_of::text as "asOf" from roster_submission
+    where category = ${category} and county = ${county} order by submitted_at desc, id desc limit 1`);
 }
 
 /** Open entries (exited_on is null) of the submitted roster, aliased `open_entry`. */
@@ -97,14 +93,12 @@ function openEntryOfRoster(params: StagedRosterParams): SqlFragment {
 
 /** R8 conflicts: persons on the list who on asOf are active on another roster (another category, or this one in another county). */
 async function findConflicts(
-  client: PoolClient,
+  transaction: QueryRunner,
   params: StagedRosterParams,
   precedence: readonly HardshipCategory[],
 ): Promise<RosterConflict[]> {
   const order = [...precedence];
-  const { rows } = await run(
-    client,
-    sql`
+  const rows = await transaction.rows<Record<string, unknown>>(sql`
     with other as (
       select staged.row_number, staged.id_number, entry.person_id, entry.category, entry.county
       from roster_staging staged
@@ -122,8 +116,7 @@ async function findConflicts(
     )
     select other.id_number as "idNumber", other.category as "otherCategory", other.county as "otherCounty", winner.category as "countedCategory"
     from other join winner using (person_id)
-    order by other.row_number, array_position(${order}::text[], other.category), other.county`,
-  );
+    order by other.row_number, array_position(${order}::text[], other.category), other.county`);
   return rows.map((row) => ({
     idNumber: String(row.idNumber),
     otherCategory: row.otherCategory as HardshipCategory,
@@ -132,10 +125,11 @@ async function findConflicts(
   }));
 }
 
-async function countChanges(client: PoolClient, params: StagedRosterParams): Promise<{ added: number; exited: number; unchanged: number }> {
-  const { rows } = await run(
-    client,
-    sql`
+async function countChanges(
+  transaction: QueryRunner,
+  params: StagedRosterParams,
+): Promise<{ added: number; exited: number; unchanged: number }> {
+  const row = await transaction.one<Record<string, unknown>>(sql`
     select
       (select count(*) from roster_staging staged
          left join person on person.id_number = staged.id_number
@@ -145,9 +139,8 @@ async function countChanges(client: PoolClient, params: StagedRosterParams): Pro
          where exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)}))::int as unchanged,
       (select count(*) from roster_entry open_entry
          where ${openEntryOfRoster(params)}
-           and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id))::int as exited`,
-  );
-  const row = rows[0]!;
+           and not exists (select 1 from roster_staging staged join person on person.id_number = staged.id_number where person.id = open_entry.person_id))::int as exited`);
+  if (row === undefined) throw new Error('count of roster changes returned no row');
   return { added: Number(row.added), exited: Number(row.exited), unchanged: Number(row.unchanged) };
 }
 
@@ -157,61 +150,59 @@ async function countChanges(client: PoolClient, params: StagedRosterParams): Pro
  * 20,000 rows instead of 0.1 s). ANALYZE samples at most 30,000 rows a table, so it is cheap; tables
  * never analysed are left alone, since the planner then reads their real size.
  */
-async function refreshStaleStatistics(client: PoolClient): Promise<void> {
-  const stale = await client.query<{ relname: string }>(
-    `select relname from pg_stat_user_tables
-     where relname in ('person', 'roster_entry') and n_mod_since_analyze > greatest(1000, n_live_tup / 10)`,
-  );
-  if (stale.rows.length > 0) await client.query(`analyze ${stale.rows.map((row) => row.relname).join(', ')}`);
+async function refreshStaleStatistics(transaction: QueryRunner): Promise<void> {
+  const stale = await transaction.rows<{ relname: string }>(sql`
+    select relname from pg_stat_user_tables
+    where relname in ('person', 'roster_entry') and n_mod_since_analyze > greatest(1000, n_live_tup / 10)`);
+  // Table names from the catalogue, chosen among two fixed names above: never user input.
+  if (stale.length > 0) await transaction.execute(sql`analyze ${sql.raw(stale.map((row) => row.relname).join(', '))}`);
 }
 
 /** Runs inside the caller's transaction. With dryRun it computes counts and conflicts and writes nothing. */
 export async function mergeStagedRoster(
-  client: PoolClient,
+  transaction: QueryRunner,
   params: StagedRosterParams,
   precedence: readonly HardshipCategory[],
 ): Promise<RosterMergeResult> {
   // Temp tables are never auto-analysed; without statistics the planner guesses badly on large lists.
-  await client.query('analyze roster_staging');
-  await refreshStaleStatistics(client);
-  const staged = Number((await run(client, sql`select count(*)::int as count from roster_staging`)).rows[0]!.count);
+  await transaction.execute(sql`analyze roster_staging`);
+  await refreshStaleStatistics(transaction);
+  const staged = (await transaction.one<{ count: number }>(sql`select count(*)::int as count from roster_staging`))?.count ?? 0;
   // Right after a large list, person and roster_entry statistics lag (autovacuum has not run yet), and
   // a nested loop planned for "1 row" over hundreds of thousands of open entries becomes quadratic,
   // whatever the size of this list. Hash and merge joins stay linear whatever the estimates.
-  await client.query('set local enable_nestloop = off');
+  await transaction.execute(sql`set local enable_nestloop = off`);
   try {
-    return await mergeWithPlanner(client, params, precedence, staged);
+    return await mergeWithPlanner(transaction, params, precedence, staged);
   } finally {
-    await client.query('reset enable_nestloop').catch(() => undefined);
+    await transaction.execute(sql`reset enable_nestloop`).catch(() => undefined);
   }
 }
 
 async function mergeWithPlanner(
-  client: PoolClient,
+  transaction: QueryRunner,
   params: StagedRosterParams,
   precedence: readonly HardshipCategory[],
   staged: number,
 ): Promise<RosterMergeResult> {
   if (!params.dryRun) {
     // Two submissions of the same roster at once would each exit the other's additions: serialise them.
-    await run(client, sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
+    await transaction.rows(sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
   }
-  const conflicts = await findConflicts(client, params, precedence);
-  if (params.dryRun) return { ...(await countChanges(client, params)), conflicts };
+  const conflicts = await findConflicts(transaction, params, precedence);
+  if (params.dryRun) return { ...(await countChanges(transaction, params)), conflicts };
 
-  const submission = await run(
-    client,
+  const submission = await transaction.one<{ id: number }>(
     sql`
     insert into roster_submission (submitted_by, department, submitter_county, category, county, as_of, file_hash)
     values (${params.viewer.subject}, ${params.viewer.department}, ${params.viewer.county}, ${params.category}, ${params.county}, ${params.asOf}::date, ${params.fileHash})
     returning id`,
   );
-  const submissionId = Number(submission.rows[0]!.id);
+  const submissionId = Number(submission!.id);
 
   // People not known yet are created from their row; pension status starts NOT_ENROLLED (DESIGN §6).
   // The unique index decides who is new: no join against the table being filled.
-  await run(
-    client,
+  await transaction.execute(
     sql`
     insert into person (id_number, name, gender, birth_date, disability_level)
     select staged.id_number, staged.name, staged.gender, staged.birth_date, staged.disability_level
@@ -220,8 +211,7 @@ async function mergeWithPlanner(
   );
 
   // The latest list gives the name; a given disability level updates the person's level (R7). Only changed rows are written.
-  await run(
-    client,
+  await transaction.execute(
     sql`
     update person set name = staged.name, disability_level = coalesce(staged.disability_level, person.disability_level), updated_at = now()
     from roster_staging staged
@@ -230,8 +220,7 @@ async function mergeWithPlanner(
   );
 
   // Missing from the list: the open period ends on asOf (never before it began, which the table forbids).
-  const exited = await run(
-    client,
+  const exited = await transaction.execute(
     sql`
     update roster_entry open_entry set exited_on = greatest(${params.asOf}::date, open_entry.recognized_on)
     where ${openEntryOfRoster(params)}
@@ -239,8 +228,7 @@ async function mergeWithPlanner(
   );
 
   // On the list without an open period (new, or reappearing after leaving): a new period.
-  const added = await run(
-    client,
+  const added = await transaction.execute(
     sql`
     insert into roster_entry (person_id, category, county, recognized_on, disability_level, source_department, submission_id)
     select person.id, ${params.category}, ${params.county}, staged.recognized_on, staged.disability_level, ${params.viewer.department}, ${submissionId}
@@ -249,9 +237,8 @@ async function mergeWithPlanner(
     where not exists (select 1 from roster_entry open_entry where open_entry.person_id = person.id and ${openEntryOfRoster(params)})`,
   );
 
-  const counts = { added: added.rowCount, exited: exited.rowCount, unchanged: staged - added.rowCount };
-  await run(
-    client,
+  const counts = { added, exited, unchanged: staged - added };
+  await transaction.execute(
     sql`
     update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged} where id = ${submissionId}`,
   );

@@ -1,6 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isIsoDate } from '../shared/dates';
-import { Money } from '../shared/money';
+import { isIsoDate } from '../dates';
+import { Money } from '../money';
 
 // The contract's scalars: Date is "YYYY-MM-DD" (no time zone); Decimal is yuan as a string with two decimals.
 

@@ -45,66 +45,77 @@ function tooLarge(maxBytes: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`The file is larger than the import limit of ${maxBytes} bytes; split it into smaller files`);
 }
 
-export async function receiveUpload(request: Request, maxBytes: number, fileField = 'file'): Promise<Upload> {
+/** Refuses at once what the headers already condemn; the body is discarded, not read. */
+function refuseBeforeReading(request: Request, maxBytes: number): void {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     request.resume();
     throw BadUserInputError.single('file', 'send the file as multipart/form-data with a "file" part');
   }
-  // Refuse at once when the declared size already says so; the body is discarded, not read.
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
     request.resume();
     throw tooLarge(maxBytes);
   }
+}
 
-  const fields: Record<string, string> = {};
-  const temporaryPath = path.join(os.tmpdir(), `pension-aid-upload-${randomUUID()}`);
-  const dispose = () => rm(temporaryPath, { force: true });
-  let file: UploadedFile | null = null;
-  let exceeded = false;
-  let extraFile = false;
-  const writes: Array<Promise<void>> = [];
+interface Reception {
+  fields: Record<string, string>;
+  file: UploadedFile | null;
+  exceeded: boolean;
+  extraFile: boolean;
+  writes: Array<Promise<void>>;
+}
 
-  const parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
+/** Form fields are kept; the first `fileField` part is hashed while it streams to `temporaryPath`; other files are skipped. */
+function receiveParts(parser: busboy.Busboy, reception: Reception, fileField: string, temporaryPath: string): void {
   parser.on('field', (name, value) => {
-    fields[name] = value;
+    reception.fields[name] = value;
   });
   parser.on('file', (name, stream, info) => {
-    if (name !== fileField || file !== null) {
-      extraFile = extraFile || name === fileField;
+    if (name !== fileField || reception.file !== null) {
+      reception.extraFile = reception.extraFile || name === fileField;
       stream.resume();
       return;
     }
     const counter = new HashAndCount();
     stream.on('limit', () => {
-      exceeded = true;
+      reception.exceeded = true;
     });
     const uploaded: UploadedFile = { path: temporaryPath, bytes: 0, sha256: '', filename: info.filename ?? '' };
-    file = uploaded;
-    writes.push(
+    reception.file = uploaded;
+    reception.writes.push(
       pipeline(stream, counter, createWriteStream(temporaryPath)).then(() => {
         uploaded.bytes = counter.bytes;
         uploaded.sha256 = counter.hash.digest('hex');
       }),
     );
   });
+}
 
+export async function receiveUpload(request: Request, maxBytes: number, fileField = 'file'): Promise<Upload> {
+  refuseBeforeReading(request, maxBytes);
+  const temporaryPath = path.join(os.tmpdir(), `pension-aid-upload-${randomUUID()}`);
+  const dispose = () => rm(temporaryPath, { force: true });
+  const reception: Reception = { fields: {}, file: null, exceeded: false, extraFile: false, writes: [] };
+  const parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
+  receiveParts(parser, reception, fileField, temporaryPath);
   try {
     await pipeline(request, parser);
-    await Promise.all(writes);
+    await Promise.all(reception.writes);
   } catch (error) {
     await dispose();
-    if (exceeded) throw tooLarge(maxBytes);
+    if (reception.exceeded) throw tooLarge(maxBytes);
     throw BadUserInputError.single('file', `the upload could not be read as multipart/form-data: ${(error as Error).message}`);
   }
-  if (exceeded) {
+  const refusal = reception.exceeded
+    ? tooLarge(maxBytes)
+    : reception.extraFile
+      ? BadUserInputError.single('file', 'send exactly one file per import')
+      : null;
+  if (refusal !== null) {
     await dispose();
-    throw tooLarge(maxBytes);
+    throw refusal;
   }
-  if (extraFile) {
-    await dispose();
-    throw BadUserInputError.single('file', 'send exactly one file per import');
-  }
-  return { fields, file, dispose };
+  return { fields: reception.fields, file: reception.file, dispose };
 }

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Viewer } from '../../shared/auth';
-import { grantFor, isGranted } from '../access/permission-table';
-import type { CategoryTallyData, DispatchReportData, DispatchRowData } from '../reports/dispatch-report.service';
+import { grantFor, isGrantedTo } from '../access/permission-table';
+import type { CategoryTallyData, DispatchReportData, DispatchRowData } from './dispatch-report.service';
 
 // The dispatch table (调度表, §三(三), attachment 4) as a file: title, month, grouped Chinese headers,
 // a row per county and a 合计 row. Which columns a department gets comes from the permission table
@@ -56,8 +56,7 @@ function tallyCell(field: TallyField, tally: CategoryTallyData): ExportCell {
 
 /** The columns this viewer may read, in display order. */
 export function dispatchColumns(viewer: Viewer): ExportColumn[] {
-  const cityLevel = viewer.county === null;
-  const may = (type: string, field: string) => isGranted(grantFor(type, field), viewer.department, cityLevel);
+  const may = (type: string, field: string) => isGrantedTo(grantFor(type, field), viewer);
   const tallyFields = (Object.keys(TALLY_LABELS) as TallyField[]).filter((field) => may('CategoryTally', field));
   const columns: ExportColumn[] = [];
   for (const field of Object.keys(ROW_LABELS) as Array<keyof DispatchRowData>) {

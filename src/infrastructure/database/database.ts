@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import type { AppConfig } from '../config/config';
+import type { AppConfig } from '../../config/config';
 import { runningEmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 
 export const EMBEDDED_DATABASE_NAME = 'pension_aid';
 

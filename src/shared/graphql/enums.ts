@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { DEPARTMENTS, ELIGIBILITY_STATUSES, HARDSHIP_CATEGORIES, PENSION_STATUSES } from '../shared/domain';
+import { DEPARTMENTS, ELIGIBILITY_STATUSES, HARDSHIP_CATEGORIES, PENSION_STATUSES } from '../domain';
 
 // type-graphql registers enums from objects; these mirror the domain's string unions exactly.
 function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
