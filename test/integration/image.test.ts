@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/app/free-port';
 import { replayDockerfile, stageEnvironment, inStage, type Stage } from '../support/dockerfile-replay';
-import { auditedReadsBy, processesInGroup, readAPerson, startServerProcess } from '../support/server-process';
+import { auditedReadsBy, killLeftoverServers, processesInGroup, readAPerson, startServerProcess } from '../support/server-process';
 import { assertTestDatabaseName, databaseUrl } from '../support/test-database';
 
 // The production image, built the only way this machine can: the Dockerfile's steps replayed on the host
@@ -41,6 +41,7 @@ describe('the production image (Dockerfile replayed on the host)', () => {
   }, 600_000);
 
   afterAll(async () => {
+    killLeftoverServers();
     rmSync(workRoot, { recursive: true, force: true });
     const admin = new Client({ connectionString: inject('adminUrl') });
     await admin.connect();
