@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       production: config.nodeEnv === 'production',
       explorer: config.explorer,
       importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+      protections: config.protections,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());

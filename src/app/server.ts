@@ -5,7 +5,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { viewerFromHeader, type Viewer } from '../shared/auth';
+import { viewerFromHeader, type TokenPolicy, type Viewer } from '../shared/auth';
 import { AppError } from '../shared/errors';
 import { createExchangeRouter, DEFAULT_IMPORT_LIMITS, type ImportLimits } from '../modules/exchange/exchange.routes';
 import { departmentViews } from '../modules/access/schema-view';
@@ -18,6 +18,7 @@ import { createExplorerRouter } from './explorer';
 import { createErrorFormatter } from './format-error';
 import { applyShield } from './shield';
 import { buildBaseSchema } from './schema';
+import { ProtectionWiring, resolveProtections, type Protections } from './protections';
 
 export interface ServerOptions {
   services: AppServices;
@@ -29,6 +30,8 @@ export interface ServerOptions {
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
   audit?: AuditLogOptions;
+  /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
+  protections?: Partial<Protections>;
 }
 
 export interface AppServer {
@@ -43,9 +46,9 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-function authenticate(request: Request, secret: string): Viewer | null {
+function authenticate(request: Request, secret: string, policy: TokenPolicy): Viewer | null {
   try {
-    return viewerFromHeader(request.headers.authorization, secret);
+    return viewerFromHeader(request.headers.authorization, secret, policy);
   } catch (error) {
     if (error instanceof AppError) {
       throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.httpStatus } } });
@@ -63,9 +66,14 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const schema = applyShield(resolved);
   const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
   const audit = new AuditLog(services.db, services.logger, options.audit);
+  const protection = new ProtectionWiring(resolveProtections(production, options.protections), options.jwtSecret);
+  const { tokenPolicy } = protection.protections;
+  app.use(protection.front(app));
 
-  const makeApollo = (served: GraphQLSchema, drainsHttpServer: boolean) =>
-    new ApolloServer<RequestContext>({
+  const makeApollo = (served: GraphQLSchema, drainsHttpServer: boolean) => {
+    const guarded = protection.apolloOptions(!drainsHttpServer, (context) => (context as RequestContext).viewer);
+    return new ApolloServer<RequestContext>({
+      ...guarded,
       schema: served,
       introspection: true,
       // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
@@ -75,10 +83,12 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
       plugins: [
         ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
         auditPlugin(audit),
+        ...guarded.plugins,
         // Apollo's landing pages load from a CDN; the explorer router below serves GET /graphql instead.
         ApolloServerPluginLandingPageDisabled(),
       ],
     });
+  };
   const apollo = makeApollo(schema, true);
   const viewApollos = views.map((view) => ({ view, apollo: makeApollo(view.schema, false) }));
   await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
@@ -122,10 +132,10 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     const endpoint = `/graphql/${view.slug}`;
     app.use(
       endpoint,
-      express.json({ limit: '10mb' }),
+      protection.graphqlEntry(view.schema, view.department),
       expressMiddleware(viewApollo, {
         context: async ({ req }) => {
-          const viewer = authenticate(req, options.jwtSecret);
+          const viewer = authenticate(req, options.jwtSecret, tokenPolicy);
           if (viewer === null) {
             throw new GraphQLError('A valid bearer token is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
           }
@@ -141,13 +151,12 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   }
 
   const fullEndpoint = expressMiddleware(apollo, {
-    context: async ({ req }) => createRequestContext(services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql'),
+    context: async ({ req }) =>
+      createRequestContext(services, authenticate(req, options.jwtSecret, tokenPolicy), operationNameOf(req), '/graphql'),
   });
-  app.use('/graphql', express.json({ limit: '10mb' }), (request, response, next) => {
-    // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
-    if (request.path !== '/') return next();
-    return fullEndpoint(request, response, next);
-  });
+  // A route on '/' only: app.use matches by prefix, and an unknown /graphql/<name> must be a 404, not the full schema.
+  app.use('/graphql', express.Router().all('/', protection.graphqlEntry(schema, null), fullEndpoint));
+  app.use(protection.back(app, services.logger, production));
 
   let stopped: Promise<void> | null = null;
   return {

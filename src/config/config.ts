@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { HardshipCategory } from '../shared/domain';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from '../modules/eligibility/domain/precedence';
+import type { Protections } from '../app/protections';
+import { readProtections } from './protections.config';
 
 // The only reader of process.env. Everything is parsed once, typed, and a bad value stops start-up
 // with a message that names the variable.
@@ -23,6 +25,8 @@ export interface AppConfig {
   explorer: boolean;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
   precedence: readonly HardshipCategory[];
+  /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
+  protections: Protections;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'pension-aid-development-secret-do-not-use-in-production';
@@ -109,5 +113,6 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     importMaxRows: readInteger(environment, 'PA_IMPORT_MAX_ROWS', 2_000_000, 1, 100_000_000),
     precedence: readPrecedence(environment),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
+    protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
   };
 }

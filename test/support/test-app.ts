@@ -5,6 +5,7 @@ import { createLogger } from '../../src/app/logger';
 import { openOrm } from '../../src/app/orm';
 import { createServer, type AppServer } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
+import type { Protections } from '../../src/app/protections';
 import { SqlPool } from '../../src/app/sql-pool';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
@@ -55,6 +56,8 @@ export interface TestAppOptions {
   importLimits?: { maxBytes: number; maxRows: number };
   /** Audit log batching (tests that count buffered events use a long interval). */
   audit?: AuditLogOptions;
+  /** The server's protections; rate limits are off unless given (tests send many requests). */
+  protections?: Partial<Protections>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -75,6 +78,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     explorer: options.explorer,
     importLimits: options.importLimits,
     audit: options.audit,
+    protections: { rateLimits: null, ...options.protections },
   });
   const agent = supertest(server.app);
   return {
