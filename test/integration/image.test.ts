@@ -68,7 +68,8 @@ describe('the production image (Dockerfile replayed on the host)', () => {
     const server = await startServerProcess(command!, args, {
       cwd: inStage(runtime, '.'),
       port,
-      env: stageEnvironment(runtime, { DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'info' }),
+      // Trusted documents on: the image must hold the committed operations (schema/operations).
+      env: stageEnvironment(runtime, { DATABASE_URL: url, JWT_SECRET, LOG_LEVEL: 'info', PA_TRUSTED_DOCUMENTS: 'views' }),
     });
     expect(server.output()).toContain('migrations applied');
 
