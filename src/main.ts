@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   };
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     force.unref();
     void cleanUp().then(() => {
       logger.info('stopped');
-      process.exit(0);
+      process.exit(exitCode);
     });
   };
   // Registered before the database starts, so that Ctrl-C during start-up also stops it.
@@ -39,6 +39,11 @@ async function main(): Promise<void> {
   try {
     const database = await openDatabase(config, logger);
     cleanups.push(() => database.stop());
+    // Without its database the server cannot do its job: stop, exit 1, and let a process manager restart it.
+    database.onUnexpectedExit((reason) => {
+      logger.fatal(`embedded PostgreSQL ${reason}; the server stops too (exit status 1) so that it can be restarted`);
+      shutdown('embedded PostgreSQL exit', 1);
+    });
     const orm = await openOrm(database.url, logger);
     cleanups.push(() => orm.close(true));
     const applied = await migrate(orm);

@@ -1,7 +1,11 @@
 import http from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -54,6 +58,18 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+// Personal data is never cached by a proxy or browser. Apollo's cache-control plugin used to send this header;
+// it also added per-field hooks nothing reads (issue 11), so it is off and this one header stays, once per request.
+const noStorePlugin: ApolloServerPlugin<RequestContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 interface Wiring {
   options: ServerOptions;
   app: express.IRouter;
@@ -77,6 +93,8 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       auditPlugin(audit),
       ...guarded.plugins,
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin,
       // Apollo's landing pages load from a CDN; the explorer router serves GET /graphql instead.
       ApolloServerPluginLandingPageDisabled(),
       // A subgraph would otherwise hand its resolver timings to any caller that asks for a trace.

@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { isCountyCode } from './county';
 import { isDepartment, type Department } from './domain';
@@ -14,6 +15,19 @@ export function isCityLevel(viewer: Viewer): boolean {
   return viewer.county === null;
 }
 
+// Handed a string, jsonwebtoken builds a key object on every call (first trying it as a public key, which
+// throws): 9.4% of a page's CPU in issue 11's profile. The KeyObject is made once per secret and reused.
+const secretKeys = new Map<string, KeyObject>();
+
+function secretKeyOf(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 /** Tokens must expire: `exp` is required, and neither exp − iat nor exp − now may exceed the maximum. */
 export interface TokenPolicy {
   maxLifetimeSeconds: number;
@@ -26,7 +40,7 @@ export const EXPIRY_REQUIRED: TokenPolicy = { maxLifetimeSeconds: Number.POSITIV
 export function verifyToken(token: string, secret: string, policy: TokenPolicy = EXPIRY_REQUIRED): Viewer {
   let claims: jwt.JwtPayload | string;
   try {
-    claims = jwt.verify(token, secret, { algorithms: ['HS256'] });
+    claims = jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'] });
   } catch (error) {
     const reason = error instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid';
     throw new UnauthenticatedError(`Authentication failed: ${reason}`);

@@ -74,6 +74,18 @@ describe('foundation: server, authentication and the persons slice', () => {
     }
   });
 
+  it('should mark GraphQL answers as not to be stored (cache-control: no-store), with and without errors', async () => {
+    const answered = await app
+      .http()
+      .post('/graphql')
+      .set('authorization', `Bearer ${hrss}`)
+      .send({ query: '{ persons(first: 1) { totalCount } }' });
+    expect(answered.status).toBe(200);
+    expect(answered.headers['cache-control']).toBe('no-store');
+    const refused = await app.http().post('/graphql').send({ query: '{ persons(first: 1) { totalCount } }' });
+    expect(refused.headers['cache-control']).toBe('no-store');
+  });
+
   it('should refuse a request without a token with UNAUTHENTICATED', async () => {
     const result = await app.graphql(PERSONS);
     expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

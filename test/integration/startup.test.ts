@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { createLogger } from '../../src/infrastructure/logger';
 import {
   auditedReadsBy,
   postgresProcessesOn,
+  killLeftoverServers,
   processesInGroup,
   readAPerson,
   startServerProcess,
@@ -77,6 +78,7 @@ describe('npm start on a machine without a database', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-start-'));
 
   afterAll(() => {
+    killLeftoverServers();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -100,15 +102,18 @@ describe('npm start on a machine without a database', () => {
   });
 });
 
-describe('the compiled server (npm run build, then plain node)', () => {
+describe('the compiled server (tsc, then plain node)', () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-compiled-'));
 
   beforeAll(() => {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    // The TypeScript half of `npm run build` (the image test runs all of it): the explorer bundle is not needed
+    // here, costs CPU on every Node line, and would swap dist/explorer under the explorer's own tests.
+    const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
     expect(build.status, build.stdout + build.stderr).toBe(0);
   });
 
   afterAll(() => {
+    killLeftoverServers();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -116,6 +121,33 @@ describe('the compiled server (npm run build, then plain node)', () => {
     const server = await startEmbedded('node', ['--max-old-space-size=256', 'dist/src/main.js'], dataDir);
     expect(server.output()).toContain('migrations applied');
     await readThenStop(server, dataDir, 'SIGTERM');
+  });
+
+  it('should stop the PostgreSQL left running by a server killed with SIGKILL and take over its data folder', async () => {
+    const killed = await startEmbedded('node', ['dist/src/main.js'], dataDir);
+    const killedExit = new Promise((resolve) => killed.child.once('close', resolve));
+    killed.child.kill('SIGKILL');
+    await killedExit;
+    // What a SIGKILL or the out-of-memory killer leaves: PostgreSQL still running on the folder.
+    expect(postgresProcessesOn(dataDir).length).toBeGreaterThan(0);
+
+    const next = await startEmbedded('node', ['dist/src/main.js'], dataDir);
+    expect(next.output()).toContain('found a PostgreSQL left running on the data folder');
+    expect(next.output()).toContain('"reused":true');
+    await readThenStop(next, dataDir, 'SIGTERM');
+  });
+
+  it('should exit 1 with a clear message when its PostgreSQL dies while it runs, and start again afterwards', async () => {
+    const server = await startEmbedded('node', ['dist/src/main.js'], dataDir);
+    const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const exited = new Promise<number | null>((resolve) => server.child.once('close', (code) => resolve(code)));
+    process.kill(postmaster, 'SIGKILL');
+    expect(await exited, server.output()).toBe(1);
+    expect(server.output()).toContain('embedded PostgreSQL killed by SIGKILL; the server stops too (exit status 1)');
+    expect(await processesInGroup(server.child)).toEqual([]);
+
+    const next = await startEmbedded('node', ['dist/src/main.js'], dataDir);
+    await readThenStop(next, dataDir, 'SIGTERM');
   });
 
   it('should stop cleanly when the npm run start:prod process gets SIGINT', async () => {

@@ -18,6 +18,14 @@ export interface ServerProcess {
   stop(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; afterMs: number }>;
 }
 
+const started = new Set<ChildProcess>();
+
+/** For afterAll: a test that failed half-way must not leave its server (and PostgreSQL) running. */
+export function killLeftoverServers(): void {
+  for (const child of started) killGroup(child);
+  started.clear();
+}
+
 export async function startServerProcess(
   command: string,
   args: string[],
@@ -30,6 +38,8 @@ export async function startServerProcess(
     env: { ...process.env, ...options.env, PORT: String(options.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.add(child);
+  child.once('close', () => started.delete(child));
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -9,6 +9,8 @@ export interface DatabaseHandle {
   url: string;
   embedded: boolean;
   stop(): Promise<void>;
+  /** Embedded only: called if that PostgreSQL exits while the server runs. */
+  onUnexpectedExit(listener: (reason: string) => void): void;
 }
 
 /** Creates `database` on the server behind `adminUrl` unless it exists. */
@@ -29,10 +31,11 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
  */
 export async function openDatabase(config: AppConfig, logger: Logger, options: { shareRunning?: boolean } = {}): Promise<DatabaseHandle> {
   if (config.databaseUrl !== null) {
-    return { url: config.databaseUrl, embedded: false, stop: async () => undefined };
+    return { url: config.databaseUrl, embedded: false, stop: async () => undefined, onUnexpectedExit: () => undefined };
   }
   const running = options.shareRunning ? runningEmbeddedPostgres(config.dataDir, config.embeddedPort) : null;
-  if (running) return { url: running.urlFor(EMBEDDED_DATABASE_NAME), embedded: true, stop: running.stop };
+  if (running)
+    return { url: running.urlFor(EMBEDDED_DATABASE_NAME), embedded: true, stop: running.stop, onUnexpectedExit: running.onUnexpectedExit };
   const server = await startEmbeddedPostgres(config.dataDir, config.embeddedPort, logger);
   try {
     await ensureDatabase(server.adminUrl, EMBEDDED_DATABASE_NAME);
@@ -40,5 +43,10 @@ export async function openDatabase(config: AppConfig, logger: Logger, options: {
     await server.stop();
     throw error;
   }
-  return { url: server.urlFor(EMBEDDED_DATABASE_NAME), embedded: true, stop: () => server.stop() };
+  return {
+    url: server.urlFor(EMBEDDED_DATABASE_NAME),
+    embedded: true,
+    stop: () => server.stop(),
+    onUnexpectedExit: (listener) => server.onUnexpectedExit(listener),
+  };
 }

@@ -14,6 +14,8 @@ export interface EmbeddedServer {
   adminUrl: string;
   urlFor(database: string): string;
   stop(): Promise<void>;
+  /** Called once if PostgreSQL exits while no stop() was asked for (killed, crashed, stopped from outside). */
+  onUnexpectedExit(listener: (reason: string) => void): void;
 }
 
 interface EmbeddedPostgresInstance {
@@ -81,15 +83,55 @@ async function bundledBinaryFolder(): Promise<string> {
   return path.dirname(binaries.postgres);
 }
 
-/** A crash can leave postmaster.pid behind; PostgreSQL refuses to start over a live one, and so do we. */
-function clearStalePidFile(dataDir: string): void {
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  return !isProcessAlive(pid);
+}
+
+/**
+ * A server that died without stopping its PostgreSQL (SIGKILL, out of memory) leaves it running on the data
+ * folder, or leaves postmaster.pid behind. A PostgreSQL whose parent is no longer a node process belongs to no
+ * server: it is stopped (fast shutdown) and this start takes over. One still run by a live node is refused.
+ */
+async function takeOverDataFolder(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) {
-    throw new Error(`Another PostgreSQL (pid ${pid}) is running on ${dataDir}. Stop it, or set PA_DATA_DIR to another folder.`);
+  const postgresRuns = Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) && commandLine(pid).includes('postgres');
+  if (postgresRuns) {
+    const parent = parentOf(pid);
+    const owner = parent !== null && parent > 1 ? commandLine(parent) : '';
+    if (/\bnode\b/.test(owner)) {
+      throw new Error(
+        `Another pension-aid (pid ${parent}) runs PostgreSQL (pid ${pid}) on ${dataDir}. Stop it, or set PA_DATA_DIR to another folder.`,
+      );
+    }
+    logger.warn({ pid, dataDir }, 'found a PostgreSQL left running on the data folder by a server that died; stopping it');
+    process.kill(pid, 'SIGINT');
+    if (!(await waitUntilGone(pid, 30_000))) {
+      throw new Error(`The PostgreSQL (pid ${pid}) left running on ${dataDir} did not stop within 30 s. Stop it, then start again.`);
+    }
+    logger.info({ pid }, 'stopped the PostgreSQL left running');
   }
-  rmSync(pidFile);
+  rmSync(pidFile, { force: true });
 }
 
 function urlsFor(port: number) {
@@ -108,7 +150,7 @@ export function runningEmbeddedPostgres(dataDir: string, port: number): Embedded
   if (!(Number.isInteger(pid) && pid > 0 && isProcessAlive(pid))) return null;
   const runningPort = Number(lines[3]) || port;
   const urlFor = urlsFor(runningPort);
-  return { adminUrl: urlFor('postgres'), urlFor, stop: async () => undefined };
+  return { adminUrl: urlFor('postgres'), urlFor, stop: async () => undefined, onUnexpectedExit: () => undefined };
 }
 
 type ProcessListener = (...args: unknown[]) => void;
@@ -158,7 +200,7 @@ async function initialiseAndStart(server: EmbeddedPostgresInstance, dataDir: str
     logger.info({ dataDir }, 'initialising embedded PostgreSQL');
     await server.initialise();
   } else {
-    clearStalePidFile(dataDir);
+    await takeOverDataFolder(dataDir, logger);
   }
   try {
     await server.start();
@@ -170,9 +212,17 @@ async function initialiseAndStart(server: EmbeddedPostgresInstance, dataDir: str
   return !firstStart;
 }
 
-/** stop() for a started server, and an exit hook in case the process ends without calling it. */
-function stopperOf(server: EmbeddedPostgresInstance, logger: Logger): () => Promise<void> {
-  type Child = { exitCode: number | null; signalCode: string | null; kill(signal: NodeJS.Signals): boolean };
+/**
+ * stop() for a started server, an exit hook in case the process ends without calling it, and the
+ * supervision: listeners told once when PostgreSQL exits while no stop() was asked for.
+ */
+function supervise(server: EmbeddedPostgresInstance, logger: Logger): Pick<EmbeddedServer, 'stop' | 'onUnexpectedExit'> {
+  type Child = {
+    exitCode: number | null;
+    signalCode: string | null;
+    kill(signal: NodeJS.Signals): boolean;
+    once(event: 'exit', listener: (code: number | null, signal: string | null) => void): void;
+  };
   const child = (server as unknown as { process?: Child }).process;
   const childRuns = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   // The package's own exit hook is removed (see importEmbeddedPostgres); this one keeps its useful part: a
@@ -182,14 +232,30 @@ function stopperOf(server: EmbeddedPostgresInstance, logger: Logger): () => Prom
   };
   process.on('exit', stopOnExit);
   let stopped = false;
-  return async () => {
-    if (stopped) return;
-    stopped = true;
-    process.removeListener('exit', stopOnExit);
-    // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
-    if (!childRuns()) return;
-    await server.stop();
-    logger.info('embedded PostgreSQL stopped');
+  const unexpectedExitListeners: Array<(reason: string) => void> = [];
+  child?.once('exit', (code, signal) => {
+    // A moment's grace: on Ctrl-C the terminal signals PostgreSQL and the server together, and the server's
+    // own shutdown (which calls stop()) is then already under way.
+    setTimeout(() => {
+      if (stopped) return;
+      const reason = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      logger.error({ code, signal }, `embedded PostgreSQL ${reason} while the server was running`);
+      for (const listener of unexpectedExitListeners) listener(reason);
+    }, 250).unref();
+  });
+  return {
+    onUnexpectedExit(listener) {
+      unexpectedExitListeners.push(listener);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      process.removeListener('exit', stopOnExit);
+      // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
+      if (!childRuns()) return;
+      await server.stop();
+      logger.info('embedded PostgreSQL stopped');
+    },
   };
 }
 
@@ -203,5 +269,5 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
   const reused = await initialiseAndStart(server, dataDir, port, logger);
   logger.info({ dataDir, port, reused }, 'embedded PostgreSQL started');
   const urlFor = urlsFor(port);
-  return { adminUrl: urlFor('postgres'), urlFor, stop: stopperOf(server, logger) };
+  return { adminUrl: urlFor('postgres'), urlFor, ...supervise(server, logger) };
 }

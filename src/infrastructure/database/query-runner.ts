@@ -78,7 +78,8 @@ export class DatabaseQueryRunner implements QueryRunner {
     return new DatabaseQueryRunner(this.knex, false);
   }
 
-  private async withConnection<T>(work: (connection: pg.ClientBase) => Promise<T>): Promise<T> {
+  /** One connection of the pool for a piece of work (benches use it for session settings), then back to the pool. */
+  async withConnection<T>(work: (connection: pg.ClientBase) => Promise<T>): Promise<T> {
     const connection = (await this.knex.client.acquireConnection()) as pg.ClientBase;
     try {
       return await work(connection);
