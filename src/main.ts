@@ -50,7 +50,12 @@ async function main(): Promise<void> {
       services: { db, settings: { precedence: config.precedence }, logger },
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
-      importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+      importLimits: {
+        maxBytes: config.importMaxBytes,
+        maxRows: config.importMaxRows,
+        archive: config.importArchive,
+        temporaryDirectory: config.uploadDirectory ?? undefined,
+      },
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());

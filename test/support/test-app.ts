@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
-import { createServer, type AppServer } from '../../src/app/server';
+import { createServer, type AppServer, type ImportLimits } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
@@ -50,7 +50,7 @@ export interface TestAppOptions {
   clock?: () => Date;
   production?: boolean;
   /** File import limits; the server's defaults otherwise. */
-  importLimits?: { maxBytes: number; maxRows: number };
+  importLimits?: ImportLimits;
   /** Audit log batching (tests that count buffered events use a long interval). */
   audit?: AuditLogOptions;
 }

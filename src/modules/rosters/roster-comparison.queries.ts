@@ -1,6 +1,6 @@
 import type { IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
-import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
+import { sql, type QueryRunner } from '../../shared/sql';
 import type { Viewer } from '../../shared/auth';
 import { entryScope } from '../access/row-scope';
 import { countedEntriesSql } from '../eligibility/eligibility.queries';
