@@ -67,7 +67,7 @@ export class PaymentService {
     const checked: CheckedPayment[] = [];
     const firstRowOf = new Map<string, number>();
     payments.forEach((input, index) => {
-      const payment = checkPaymentRow(input, index + 1, problems);
+      const payment = checkPaymentRow(input, index + 1, problems, this.context.today);
       if (payment === null) return;
       const first = firstRowOf.get(payment.idNumber);
       if (first !== undefined) problems.add('idNumber', `ID number ${payment.idNumber} is already listed in row ${first}`, payment.row);
