@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     services: { db, settings: { precedence: DEFAULT_PRECEDENCE }, logger, clock: () => new Date('2026-11-28T04:00:00Z') },
     jwtSecret: SECRET,
     production: true,
+    // Timing runs send hundreds of requests a minute from one token: the rate limit would be measured instead.
+    protections: { rateLimits: null },
   });
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.httpServer.address() as AddressInfo).port;

@@ -50,12 +50,14 @@ async function main(): Promise<void> {
       services: { db, settings: { precedence: config.precedence }, logger },
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
+      explorer: config.explorer,
       importLimits: {
         maxBytes: config.importMaxBytes,
         maxRows: config.importMaxRows,
         archive: config.importArchive,
         temporaryDirectory: config.uploadDirectory ?? undefined,
       },
+      protections: config.protections,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());

@@ -1,10 +1,7 @@
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import {
-  ApolloServerPluginLandingPageLocalDefault,
-  ApolloServerPluginLandingPageProductionDefault,
-} from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -24,7 +21,9 @@ import { rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
 import { inputTextGuardPlugin } from './input-text-guard';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
+import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
+import { ProtectionWiring, resolveProtections, type Protections } from './protections';
 import { applyShield } from './shield';
 
 export type { ImportLimits };
@@ -33,10 +32,14 @@ export interface ServerOptions {
   services: AppServices;
   jwtSecret: string;
   production: boolean;
+  /** The self-hosted GraphiQL at GET /graphql and each view (config `explorer`); default: outside production. */
+  explorer?: boolean;
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
   /** Batching of the audit log's writes. */
   audit?: AuditLogOptions;
+  /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
+  protections?: Partial<Protections>;
 }
 
 export interface AppServer {
@@ -56,11 +59,14 @@ interface Wiring {
   app: express.Express;
   httpServer: http.Server;
   audit: AuditLog;
+  protection: ProtectionWiring;
 }
 
 function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boolean): ApolloServer<RequestContext> {
-  const { options, httpServer, audit } = wiring;
+  const { options, httpServer, audit, protection } = wiring;
+  const guarded = protection.apolloOptions(!drainsHttpServer, (context) => (context as RequestContext).viewer);
   return new ApolloServer<RequestContext>({
+    ...guarded,
     schema,
     introspection: true,
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
@@ -71,9 +77,9 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       inputTextGuardPlugin(),
       auditPlugin(audit),
-      options.production
-        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-        : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      ...guarded.plugins,
+      // Apollo's landing pages load from a CDN; the explorer router serves GET /graphql instead.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }
@@ -115,11 +121,15 @@ function mountFileRoutes({ app, options, audit }: Wiring): void {
  * A view answers only its own department: no token is UNAUTHENTICATED (401), another department's
  * valid token is FORBIDDEN (403) — the caller is known, the portal is not theirs.
  */
-function mountView(wiring: Wiring, view: { department: Department; slug: string }, apollo: ApolloServer<RequestContext>): void {
-  const { app, options } = wiring;
+function mountView(
+  wiring: Wiring,
+  view: { department: Department; slug: string; schema: GraphQLSchema },
+  apollo: ApolloServer<RequestContext>,
+): void {
+  const { app, options, protection } = wiring;
   const endpoint = `/graphql/${view.slug}`;
   const viewerOfView = (request: Request): Viewer => {
-    const viewer = requireAuthenticated(request, options.jwtSecret);
+    const viewer = requireAuthenticated(request, options.jwtSecret, undefined, protection.protections.tokenPolicy);
     if (viewer.department !== view.department) {
       throw new ForbiddenError(`${endpoint} is the ${view.department} portal; use /graphql or your department's view`);
     }
@@ -127,7 +137,7 @@ function mountView(wiring: Wiring, view: { department: Department; slug: string 
   };
   app.use(
     endpoint,
-    express.json({ limit: '10mb' }),
+    protection.graphqlEntry(view.schema, view.department),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -140,21 +150,23 @@ function mountView(wiring: Wiring, view: { department: Department; slug: string 
   );
 }
 
-function mountFullEndpoint({ app, options }: Wiring, apollo: ApolloServer<RequestContext>): void {
+function mountFullEndpoint({ app, options, protection }: Wiring, schema: GraphQLSchema, apollo: ApolloServer<RequestContext>): void {
   const fullEndpoint = expressMiddleware(apollo, {
     context: async ({ req }) => {
       try {
-        return createRequestContext(options.services, authenticate(req, options.jwtSecret), operationNameOf(req), '/graphql');
+        return createRequestContext(
+          options.services,
+          authenticate(req, options.jwtSecret, protection.protections.tokenPolicy),
+          operationNameOf(req),
+          '/graphql',
+        );
       } catch (error) {
         throw toGraphQLError(error);
       }
     },
   });
-  app.use('/graphql', express.json({ limit: '10mb' }), (request, response, next) => {
-    // app.use matches by prefix: an unknown /graphql/<name> must be a 404, not the full schema.
-    if (request.path !== '/') return next();
-    return fullEndpoint(request, response, next);
-  });
+  // A route on '/' only: app.use matches by prefix, and an unknown /graphql/<name> must be a 404, not the full schema.
+  app.use('/graphql', express.Router().all('/', protection.graphqlEntry(schema, null), fullEndpoint));
 }
 
 export async function createServer(options: ServerOptions): Promise<AppServer> {
@@ -166,7 +178,9 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const views = departmentViews(resolved).map((view) => ({ ...view, schema: applyShield(view.schema) }));
   // Background writes on the same pool, not counted among a request's statements.
   const audit = new AuditLog(options.services.db.uncounted(), options.services.logger, options.audit);
-  const wiring: Wiring = { options, app, httpServer, audit };
+  const protection = new ProtectionWiring(resolveProtections(options.production, options.protections), options.jwtSecret);
+  const wiring: Wiring = { options, app, httpServer, audit, protection };
+  app.use(protection.front(app));
 
   const apollo = makeApollo(wiring, schema, true);
   const viewApollos = views.map((view) => ({ view, apollo: makeApollo(wiring, view.schema, false) }));
@@ -174,8 +188,18 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
 
   mountProbes(wiring);
   mountFileRoutes(wiring);
+  app.use(
+    createExplorerRouter({
+      enabled: options.explorer ?? !options.production,
+      endpoints: [
+        { path: '/graphql', schema },
+        ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
+      ],
+    }),
+  );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
-  mountFullEndpoint(wiring, apollo);
+  mountFullEndpoint(wiring, schema, apollo);
+  app.use(protection.back(app, options.services.logger, options.production));
 
   let stopped: Promise<void> | null = null;
   return {

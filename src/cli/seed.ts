@@ -4,21 +4,31 @@ import { loadConfig } from '../config/config';
 import { openDatabase } from '../infrastructure/database/database';
 import { createLogger } from '../infrastructure/logger';
 import { migrate, openOrm } from '../app/orm';
+import { DatabaseQueryRunner } from '../infrastructure/database/query-runner';
 import { todayInChina, yearOf } from '../shared/dates';
 import { sql } from '../shared/sql';
-import { DatabaseQueryRunner } from '../infrastructure/database/query-runner';
+import { writeDemoCity } from '../modules/seed/demo-city-writer';
 import { seedPersons } from '../modules/seed/seed-writer';
 import { SyntheticCity } from '../modules/seed/synthetic-city';
 
-// npm run seed -- --persons 10000 [--seed 42] [--reset]
+// npm run seed -- --persons 10000 [--seed 42] [--reset]   a synthetic city (benchmarks, volume)
+// npm run seed -- --demo [--reset]                        the named demo city of the README examples
 // Fills the database that `npm start` uses (the running embedded server, a new one, or DATABASE_URL).
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { persons: { type: 'string', default: '10000' }, seed: { type: 'string' }, reset: { type: 'boolean', default: false } },
+    options: {
+      persons: { type: 'string' },
+      seed: { type: 'string' },
+      reset: { type: 'boolean', default: false },
+      demo: { type: 'boolean', default: false },
+    },
     strict: true,
   });
-  const total = Number(values.persons);
+  if (values.demo && (values.persons !== undefined || values.seed !== undefined)) {
+    throw new Error('--demo writes the fixed demo city; --persons and --seed are for the synthetic city (run them separately)');
+  }
+  const total = Number(values.persons ?? '10000');
   if (!Number.isInteger(total) || total < 1 || total > 20_000_000) throw new Error('--persons must be a whole number from 1 to 20000000');
   const config = loadConfig();
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
@@ -28,8 +38,19 @@ async function main(): Promise<void> {
   try {
     await migrate(orm);
     if (values.reset) {
-      await db.rows(sql`truncate audit_event, proxy_payment, roster_entry, roster_submission, funding_rule, person restart identity`);
-      process.stdout.write('reset: all persons, rosters, payments and funding rules removed\n');
+      await db.rows(
+        sql`truncate audit_event, pension_status_change, proxy_payment, roster_entry, roster_submission, funding_rule, person restart identity`,
+      );
+      process.stdout.write('reset: all persons, rosters, payments, status changes, funding rules and audit events removed\n');
+    }
+    if (values.demo) {
+      const outcome = await writeDemoCity(db);
+      process.stdout.write(
+        outcome.written
+          ? `demo city written: ${outcome.persons} persons, ${outcome.entries} roster entries, ${outcome.payments} payments, ${outcome.fundingRules} funding rule\n`
+          : `the demo city is already loaded (${outcome.persons} persons); nothing written (add --reset to start it again)\n`,
+      );
+      return;
     }
     const today = todayInChina();
     // The same seed on an empty database gives the same city; appending to a city draws new people.

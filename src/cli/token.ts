@@ -27,6 +27,8 @@ const hours = values.hours === undefined ? 8 : Number(values.hours);
 if (!Number.isFinite(hours) || hours <= 0) fail('--hours must be a positive number');
 
 const config = loadConfig();
+const maxHours = config.protections.tokenPolicy.maxLifetimeSeconds / 3600;
+if (hours > maxHours) fail(`--hours ${hours} is over the server's maximum token lifetime of ${maxHours} h (PA_TOKEN_MAX_LIFETIME_SECONDS)`);
 const subject = values.sub ?? `${values.department.toLowerCase()}${values.county ? `-${values.county}` : ''}`;
 process.stdout.write(
   `${signToken({ subject, department: values.department, county: values.county ?? null }, config.jwtSecret, Math.round(hours * 3600))}\n`,

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../shared/archive-limits';
 import type { HardshipCategory } from '../shared/domain';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from '../modules/eligibility/domain/precedence';
+import { ConfigError } from './config-error';
+import type { Protections } from './protection-settings';
+import { readProtections } from './protections.config';
 
 // The only reader of process.env. Everything is parsed once, typed, and a bad value stops start-up
 // with a message that names the variable.
@@ -24,18 +27,17 @@ export interface AppConfig {
   importArchive: ArchiveLimits;
   /** Folder for uploads in progress; null → the system temporary folder. */
   uploadDirectory: string | null;
+  /** The self-hosted API explorer at GET /graphql (PA_EXPLORER on|off; default on outside production). */
+  explorer: boolean;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
   precedence: readonly HardshipCategory[];
+  /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
+  protections: Protections;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'pension-aid-development-secret-do-not-use-in-production';
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 type Environment = Record<string, string | undefined>;
 
@@ -125,5 +127,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     },
     uploadDirectory: environment.PA_UPLOAD_DIR ? path.resolve(environment.PA_UPLOAD_DIR) : null,
     precedence: readPrecedence(environment),
+    explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
+    protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
   };
 }

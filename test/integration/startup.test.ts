@@ -66,7 +66,7 @@ async function readThenStop(server: ServerProcess, dataDir: string, signal: Node
   expect(stopped.afterMs).toBeLessThan(10_000);
   expect(server.output()).toContain('"msg":"stopped"');
   expect(server.output()).toContain('embedded PostgreSQL stopped');
-  expect(processesInGroup(server.child)).toEqual([]);
+  expect(await processesInGroup(server.child)).toEqual([]);
   expect(postgresProcessesOn(dataDir)).toEqual([]);
   // The READ event waited in the in-process buffer; shutdown wrote it before the pool closed.
   expect(await auditedReadsInDataFolder(dataDir, subject)).toBe(1);
@@ -95,7 +95,7 @@ describe('npm start on a machine without a database', () => {
     process.kill(-server.child.pid!, 'SIGINT');
     expect(await exited, server.output()).toBe(0);
     expect(server.output()).toContain('"msg":"stopped"');
-    expect(processesInGroup(server.child)).toEqual([]);
+    expect(await processesInGroup(server.child)).toEqual([]);
     expect(postgresProcessesOn(dataDir)).toEqual([]);
   });
 });

@@ -82,13 +82,28 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-/** Processes still running in the started process's group (its node, a shell, PostgreSQL...). */
-export function processesInGroup(child: ChildProcess): string[] {
-  const result = spawnSync('ps', ['-eo', 'pgid=,pid=,args='], { encoding: 'utf8' });
+function runningInGroup(child: ChildProcess): string[] {
+  const result = spawnSync('ps', ['-eo', 'pgid=,pid=,stat=,args='], { encoding: 'utf8' });
   return result.stdout
     .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.split(/\s+/)[0] === String(child.pid));
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pgid, , stat]) => pgid === String(child.pid) && !stat!.startsWith('Z'))
+    .map((words) => words.join(' '));
+}
+
+/**
+ * Processes still running in the started process's group (its node, a shell, PostgreSQL...), after giving
+ * helpers that end on their own when the server is gone (tsx's esbuild) up to 3 s. An exited process not yet
+ * reaped (a zombie) is not running and does not count.
+ */
+export async function processesInGroup(child: ChildProcess): Promise<string[]> {
+  const deadline = Date.now() + 3000;
+  let running = runningInGroup(child);
+  while (running.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    running = runningInGroup(child);
+  }
+  return running;
 }
 
 export function postgresProcessesOn(dataDir: string): string[] {

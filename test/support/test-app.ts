@@ -6,6 +6,7 @@ import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { createServer, type AppServer, type ImportLimits } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
+import type { Protections } from '../../src/app/protections';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
@@ -49,10 +50,14 @@ export interface TestAppOptions {
   /** A clock read on every request (tests that move time forward); wins over `now`. */
   clock?: () => Date;
   production?: boolean;
+  /** The explorer at GET /graphql; the server's default (outside production) unless told. */
+  explorer?: boolean;
   /** File import limits; the server's defaults otherwise. */
   importLimits?: ImportLimits;
   /** Audit log batching (tests that count buffered events use a long interval). */
   audit?: AuditLogOptions;
+  /** The server's protections; rate limits are off unless given (tests send many requests). */
+  protections?: Partial<Protections>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -69,8 +74,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
+    explorer: options.explorer,
     importLimits: options.importLimits,
     audit: options.audit,
+    protections: { rateLimits: null, ...options.protections },
   });
   const agent = supertest(server.app);
   return {

@@ -31,4 +31,13 @@ describe('loadConfig', () => {
       'TEKUN',
     ]);
   });
+
+  it('should serve the explorer outside production, and in production only when PA_EXPLORER=on', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) };
+    expect(loadConfig({}).explorer).toBe(true);
+    expect(loadConfig({ PA_EXPLORER: 'off' }).explorer).toBe(false);
+    expect(loadConfig(production).explorer).toBe(false);
+    expect(loadConfig({ ...production, PA_EXPLORER: 'on' }).explorer).toBe(true);
+    expect(() => loadConfig({ PA_EXPLORER: 'yes' })).toThrow(/PA_EXPLORER must be one of on, off/);
+  });
 });

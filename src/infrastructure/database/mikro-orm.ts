@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger';
@@ -40,6 +40,7 @@ export interface OrmSettings {
 export function ormOptions(url: string, migrationsList: MigrationObject[], settings: OrmSettings): Options {
   const { entities, logger, poolMax = 20, connect = true } = settings;
   return {
+    driver: PostgreSqlDriver,
     clientUrl: url,
     connect,
     entities,

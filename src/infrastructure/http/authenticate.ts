@@ -1,17 +1,17 @@
 import type { Request } from 'express';
-import { viewerFromHeader, type Viewer } from '../../shared/auth';
+import { viewerFromHeader, type TokenPolicy, type Viewer } from '../../shared/auth';
 import { UnauthenticatedError } from '../../shared/errors';
 
 // Bearer token → viewer, the same for /graphql, the department views and the file routes.
 
 /** The viewer of the request, or null without an Authorization header; a bad token is UNAUTHENTICATED. */
-export function authenticate(request: Request, secret: string): Viewer | null {
-  return viewerFromHeader(request.headers.authorization, secret);
+export function authenticate(request: Request, secret: string, policy?: TokenPolicy): Viewer | null {
+  return viewerFromHeader(request.headers.authorization, secret, policy);
 }
 
 /** Where a token is required (files, department views): none is UNAUTHENTICATED too. */
-export function requireAuthenticated(request: Request, secret: string, message?: string): Viewer {
-  const viewer = authenticate(request, secret);
+export function requireAuthenticated(request: Request, secret: string, message?: string, policy?: TokenPolicy): Viewer {
+  const viewer = authenticate(request, secret, policy);
   if (viewer === null) throw new UnauthenticatedError(message);
   return viewer;
 }

@@ -50,58 +50,50 @@ function unreadable(message: string): BadUserInputError {
   return BadUserInputError.single('file', message);
 }
 
-export async function receiveUpload(
-  request: Request,
-  maxBytes: number,
-  temporaryDirectory: string = os.tmpdir(),
-  fileField = 'file',
-): Promise<Upload> {
+/** Refuses at once what the headers already condemn; the body is discarded, not read. */
+function refuseBeforeReading(request: Request, maxBytes: number): void {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     request.resume();
     throw unreadable('send the file as multipart/form-data with a "file" part');
   }
-  // Refuse at once when the declared size already says so; the body is discarded, not read.
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
     request.resume();
     throw tooLarge(maxBytes);
   }
+}
 
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
-  } catch (error) {
-    // busboy refuses a content type without a boundary (or with a malformed one) before reading anything.
-    request.resume();
-    throw unreadable(`the multipart/form-data content type cannot be used: ${(error as Error).message}`);
-  }
+interface Reception {
+  fields: Record<string, string>;
+  file: UploadedFile | null;
+  exceeded: boolean;
+  extraFile: boolean;
+  /**
+   * Settled, never rejected (the error is the value): a failed write is never an unhandled rejection, and
+   * the temporary file is removed only after its stream has closed (else a late open would recreate it).
+   */
+  writes: Array<Promise<Error | null>>;
+}
 
-  const fields: Record<string, string> = {};
-  const temporaryPath = path.join(temporaryDirectory, `pension-aid-upload-${randomUUID()}`);
-  const dispose = () => rm(temporaryPath, { force: true });
-  let file: UploadedFile | null = null;
-  let exceeded = false;
-  let extraFile = false;
-  // Every write is settled before anything is decided: a rejected write is never left unhandled, and the
-  // temporary file is removed only after its stream has closed (else a late open would recreate it).
-  const writes: Array<Promise<Error | null>> = [];
+/** Form fields are kept; the first `fileField` part is hashed while it streams to `temporaryPath`; other files are skipped. */
+function receiveParts(parser: busboy.Busboy, reception: Reception, fileField: string, temporaryPath: string): void {
   parser.on('field', (name, value) => {
-    fields[name] = value;
+    reception.fields[name] = value;
   });
   parser.on('file', (name, stream, info) => {
-    if (name !== fileField || file !== null) {
-      extraFile = extraFile || name === fileField;
+    if (name !== fileField || reception.file !== null) {
+      reception.extraFile = reception.extraFile || name === fileField;
       stream.resume();
       return;
     }
     const counter = new HashAndCount();
     stream.on('limit', () => {
-      exceeded = true;
+      reception.exceeded = true;
     });
     const uploaded: UploadedFile = { path: temporaryPath, bytes: 0, sha256: '', filename: info.filename ?? '' };
-    file = uploaded;
-    writes.push(
+    reception.file = uploaded;
+    reception.writes.push(
       pipeline(stream, counter, createWriteStream(temporaryPath)).then(
         () => {
           uploaded.bytes = counter.bytes;
@@ -112,27 +104,39 @@ export async function receiveUpload(
       ),
     );
   });
+}
 
-  // Not stream.pipeline: on a parse error it would destroy the request, and with it the socket the
-  // answer has to go out on. The request is unpiped and drained instead; an aborted one ends the parser.
-  let aborted = false;
-  let failure = await new Promise<Error | null>((resolve) => {
+function createParser(request: Request, maxBytes: number): busboy.Busboy {
+  try {
+    return busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
+  } catch (error) {
+    // busboy refuses a content type without a boundary (or with a malformed one) before reading anything.
+    request.resume();
+    throw unreadable(`the multipart/form-data content type cannot be used: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Feeds the request to the parser; resolves with why it failed (null when the form was complete).
+ * Not stream.pipeline: on a parse error it would destroy the request, and with it the socket the answer
+ * has to go out on. The request is unpiped and drained instead; a hang-up ends the parser.
+ */
+function parse(request: Request, parser: busboy.Busboy): Promise<{ failure: Error | null; aborted: boolean }> {
+  return new Promise((resolve) => {
     let settled = false;
-    const settle = (error: Error | null) => {
+    const settle = (failure: Error | null, aborted = false) => {
       if (settled) return;
       settled = true;
       request.off('close', onClose);
-      if (error !== null) {
+      if (failure !== null) {
         request.unpipe(parser);
         if (!request.destroyed) request.resume();
-        if (!parser.destroyed) parser.destroy(error);
+        if (!parser.destroyed) parser.destroy(failure);
       }
-      resolve(error);
+      resolve({ failure, aborted });
     };
     const onClose = () => {
-      if (request.complete) return;
-      aborted = true;
-      settle(new Error('the client closed the connection'));
+      if (!request.complete) settle(new Error('the client closed the connection'), true);
     };
     parser.once('finish', () => settle(null));
     // Kept after settling: a destroyed stream may still emit 'error', and an unheard one ends the process.
@@ -141,17 +145,41 @@ export async function receiveUpload(
     request.on('close', onClose);
     request.pipe(parser);
   });
-  const writeFailure = (await Promise.all(writes)).find((error) => error !== null) ?? null;
-  failure ??= writeFailure;
-  if (failure !== null || exceeded || extraFile) await dispose();
-  if (exceeded) throw tooLarge(maxBytes);
-  if (failure !== null) {
-    if (aborted) throw unreadable('the upload was interrupted before the multipart body was complete; send it again');
-    if (/unexpected end/i.test(failure.message)) {
-      throw unreadable('the multipart body ended before its closing boundary; the upload is incomplete, send it again');
-    }
-    throw unreadable(`the upload could not be read as multipart/form-data: ${failure.message}`);
+}
+
+function unreadableBody(failure: Error, aborted: boolean): BadUserInputError {
+  if (aborted) return unreadable('the upload was interrupted before the multipart body was complete; send it again');
+  if (/unexpected end/i.test(failure.message)) {
+    return unreadable('the multipart body ended before its closing boundary; the upload is incomplete, send it again');
   }
-  if (extraFile) throw unreadable('send exactly one file per import');
-  return { fields, file, dispose };
+  return unreadable(`the upload could not be read as multipart/form-data: ${failure.message}`);
+}
+
+export async function receiveUpload(
+  request: Request,
+  maxBytes: number,
+  temporaryDirectory: string = os.tmpdir(),
+  fileField = 'file',
+): Promise<Upload> {
+  refuseBeforeReading(request, maxBytes);
+  const parser = createParser(request, maxBytes);
+  const temporaryPath = path.join(temporaryDirectory, `pension-aid-upload-${randomUUID()}`);
+  const dispose = () => rm(temporaryPath, { force: true });
+  const reception: Reception = { fields: {}, file: null, exceeded: false, extraFile: false, writes: [] };
+  receiveParts(parser, reception, fileField, temporaryPath);
+  const { failure: parseFailure, aborted } = await parse(request, parser);
+  const failure = parseFailure ?? (await Promise.all(reception.writes)).find((error) => error !== null) ?? null;
+  if (parseFailure !== null) await Promise.all(reception.writes);
+  const refusal = reception.exceeded
+    ? tooLarge(maxBytes)
+    : failure !== null
+      ? unreadableBody(failure, aborted)
+      : reception.extraFile
+        ? unreadable('send exactly one file per import')
+        : null;
+  if (refusal !== null) {
+    await dispose();
+    throw refusal;
+  }
+  return { fields: reception.fields, file: reception.file, dispose };
 }

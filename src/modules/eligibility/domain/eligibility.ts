@@ -127,62 +127,59 @@ function percent(basisPoints: number): string {
 }
 
 /** Status for year Y with its reasons (DESIGN.md §5, "Status for year Y"). */
-export function decideEligibility(facts: EligibilityFacts): EligibilityDecision {
+/** R2 when nobody's roster counts on the cut-off: ineligible, or (recognised after it) counted next year. */
+function decideWithoutCountedEntry(facts: EligibilityFacts, cutOff: IsoDate): EligibilityDecision {
   const { year, precedence } = facts;
-  const cutOff: IsoDate = cutOffDate(year);
-  const reasons: Reason[] = [];
   const zero = Money.ZERO.toString();
-  const counted = countedEntry(facts.entries, cutOff, precedence);
-
-  if (counted === null) {
-    const late = nextYearEntry(facts.entries, year, precedence);
-    if (late === null) {
-      const exited = facts.entries.filter((entry) => entry.exitedOn !== null && entry.exitedOn <= cutOff && entry.recognizedOn <= cutOff);
-      reasons.push({
-        rule: 'R2',
-        message:
-          facts.entries.length === 0
-            ? `on no hardship roster, so not on the proxy roster of ${year}`
-            : exited.length > 0
-              ? `left the roster on ${exited
-                  .map((entry) => entry.exitedOn)
-                  .sort()
-                  .at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
-              : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`,
-      });
-      return {
-        year,
-        status: 'INELIGIBLE',
-        countedCategory: null,
-        county: null,
-        fundingDepartment: null,
-        amount: zero,
-        cityShare: zero,
-        countyShare: zero,
-        reasons,
-      };
-    }
-    const department = fundingDepartmentOf(late.category)!;
-    reasons.push({
-      rule: 'R2',
-      message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
-    });
-    reasons.push({ rule: 'R9', message: `funds will come from the ${department} budget` });
+  const late = nextYearEntry(facts.entries, year, precedence);
+  if (late === null) {
+    const exited = facts.entries.filter((entry) => entry.exitedOn !== null && entry.exitedOn <= cutOff && entry.recognizedOn <= cutOff);
+    const message =
+      facts.entries.length === 0
+        ? `on no hardship roster, so not on the proxy roster of ${year}`
+        : exited.length > 0
+          ? `left the roster on ${exited
+              .map((entry) => entry.exitedOn)
+              .sort()
+              .at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
+          : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`;
     return {
       year,
-      status: 'NEXT_YEAR',
-      countedCategory: late.category,
-      county: late.county,
-      fundingDepartment: department,
+      status: 'INELIGIBLE',
+      countedCategory: null,
+      county: null,
+      fundingDepartment: null,
       amount: zero,
       cityShare: zero,
       countyShare: zero,
-      reasons,
+      reasons: [{ rule: 'R2', message }],
     };
   }
+  const department = fundingDepartmentOf(late.category)!;
+  return {
+    year,
+    status: 'NEXT_YEAR',
+    countedCategory: late.category,
+    county: late.county,
+    fundingDepartment: department,
+    amount: zero,
+    cityShare: zero,
+    countyShare: zero,
+    reasons: [
+      {
+        rule: 'R2',
+        message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
+      },
+      { rule: 'R9', message: `funds will come from the ${department} budget` },
+    ],
+  };
+}
 
-  const department = fundingDepartmentOf(counted.category)!;
-  reasons.push({ rule: 'R2', message: `on the ${CATEGORY_WORDS[counted.category]} roster in ${countyWords(counted.county)} on ${cutOff}` });
+/** R2, R8, R9: on which roster the person counts, and which budget pays. */
+function rosterReasons(facts: EligibilityFacts, counted: DatedEntry, cutOff: IsoDate, department: Department): Reason[] {
+  const reasons: Reason[] = [
+    { rule: 'R2', message: `on the ${CATEGORY_WORDS[counted.category]} roster in ${countyWords(counted.county)} on ${cutOff}` },
+  ];
   const activeOnCutOff = facts.entries.filter((entry) => isActiveOn(entry, cutOff));
   if (activeOnCutOff.length > 1) {
     const others = activeOnCutOff.filter((entry) => entry !== counted).map((entry) => `${entry.category} in ${countyWords(entry.county)}`);
@@ -192,41 +189,48 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
     });
   }
   reasons.push({ rule: 'R9', message: `city-level funds come from the ${department} budget` });
+  return reasons;
+}
 
+/** R4: the status from the age in the year and the pension status. */
+function contributionStatus(facts: EligibilityFacts): { status: EligibilityStatus; reason: Reason } {
+  const { year } = facts;
   const age = ageInYear(year, facts.birthYear);
-  let status: EligibilityStatus;
   if (!isContributingAge(age)) {
-    status = 'INELIGIBLE';
-    reasons.push({
-      rule: 'R4',
-      message:
-        age >= 60
-          ? `aged ${age} in ${year}: draws a pension, no longer contributes`
-          : `aged ${age} in ${year}: below the contributing age of ${CONTRIBUTING_AGE.from}`,
-    });
-  } else if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) {
-    status = 'INELIGIBLE';
-    reasons.push({ rule: 'R4', message: `aged ${age} in ${year}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay` });
-  } else if (facts.pensionStatus === 'NOT_ENROLLED') {
-    status = 'TO_ENROL';
-    reasons.push({ rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid` });
-  } else {
-    status = 'ELIGIBLE';
-    reasons.push({ rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS[facts.pensionStatus]}` });
+    const message =
+      age > CONTRIBUTING_AGE.to
+        ? `aged ${age} in ${year}: draws a pension, no longer contributes`
+        : `aged ${age} in ${year}: below the contributing age of ${CONTRIBUTING_AGE.from}`;
+    return { status: 'INELIGIBLE', reason: { rule: 'R4', message } };
   }
-
-  if (status === 'INELIGIBLE') {
+  if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) {
     return {
-      year,
-      status,
-      countedCategory: counted.category,
-      county: counted.county,
-      fundingDepartment: department,
-      amount: zero,
-      cityShare: zero,
-      countyShare: zero,
-      reasons,
+      status: 'INELIGIBLE',
+      reason: { rule: 'R4', message: `aged ${age} in ${year}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay` },
     };
+  }
+  if (facts.pensionStatus === 'NOT_ENROLLED') {
+    return {
+      status: 'TO_ENROL',
+      reason: { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid` },
+    };
+  }
+  return { status: 'ELIGIBLE', reason: { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS[facts.pensionStatus]}` } };
+}
+
+export function decideEligibility(facts: EligibilityFacts): EligibilityDecision {
+  const { year, precedence } = facts;
+  const cutOff: IsoDate = cutOffDate(year);
+  const counted = countedEntry(facts.entries, cutOff, precedence);
+  if (counted === null) return decideWithoutCountedEntry(facts, cutOff);
+
+  const department = fundingDepartmentOf(counted.category)!;
+  const { status, reason } = contributionStatus(facts);
+  const reasons = [...rosterReasons(facts, counted, cutOff, department), reason];
+  const placed = { year, status, countedCategory: counted.category, county: counted.county, fundingDepartment: department };
+  if (status === 'INELIGIBLE') {
+    const zero = Money.ZERO.toString();
+    return { ...placed, amount: zero, cityShare: zero, countyShare: zero, reasons };
   }
   const rule = ruleFor(facts, counted.county);
   const split = fundingSplit(rule);
@@ -239,11 +243,7 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
     message: `city pays ${split.cityShare.toString()} (${percent(rule.cityShareBasisPoints)}), county pays ${split.countyShare.toString()}`,
   });
   return {
-    year,
-    status,
-    countedCategory: counted.category,
-    county: counted.county,
-    fundingDepartment: department,
+    ...placed,
     amount: split.amount.toString(),
     cityShare: split.cityShare.toString(),
     countyShare: split.countyShare.toString(),
