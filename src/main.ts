@@ -56,7 +56,12 @@ async function main(): Promise<void> {
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
       explorer: config.explorer,
-      importLimits: { maxBytes: config.importMaxBytes, maxRows: config.importMaxRows },
+      importLimits: {
+        maxBytes: config.importMaxBytes,
+        maxRows: config.importMaxRows,
+        archive: config.importArchive,
+        temporaryDirectory: config.uploadDirectory ?? undefined,
+      },
       protections: config.protections,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.

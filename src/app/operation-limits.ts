@@ -197,7 +197,14 @@ export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const cost = operationCost(schema, document, request.variables ?? undefined, request.operationName ?? undefined);
+          let cost: number;
+          try {
+            cost = operationCost(schema, document, request.variables ?? undefined, request.operationName ?? undefined);
+          } catch {
+            // Variables that do not coerce (a bad Date, Decimal …): execution refuses them as BAD_USER_INPUT
+            // before any resolver runs, so there is nothing to cost; thrown from here they would be a 500.
+            return;
+          }
           if (cost > limits.maxCost) throw limitRefusal('maxCost', limits.maxCost, cost, 'the operation would cost too much');
         },
       };

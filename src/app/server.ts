@@ -23,6 +23,7 @@ import { paymentRoutes } from '../modules/payments/payments.routes';
 import { reportRoutes } from '../modules/reports/reports.routes';
 import { rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
+import { inputTextGuardPlugin } from './input-text-guard';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
@@ -91,6 +92,7 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
     formatError: createErrorFormatter(options.services.logger, options.production),
     plugins: [
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
+      inputTextGuardPlugin(),
       auditPlugin(audit),
       ...guarded.plugins,
       ApolloServerPluginCacheControlDisabled(),
@@ -108,13 +110,16 @@ function operationNameOf(request: Request): string | null {
   return typeof body?.operationName === 'string' ? body.operationName : null;
 }
 
-function mountProbes({ app, options }: Wiring): void {
+function mountProbes({ app, options, audit }: Wiring): void {
   app.get('/healthz', (_request, response) => {
     response.status(200).json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
     const ready = await options.services.db.isReady();
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unavailable' });
+    // A full audit buffer means personal-data reads are about to go unrecorded: not ready for more traffic.
+    const auditStatus = audit.status;
+    const status = !ready ? 'database unavailable' : auditStatus.full ? 'audit buffer full' : 'ready';
+    response.status(status === 'ready' ? 200 : 503).json({ status, audit: auditStatus });
   });
 }
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../shared/archive-limits';
 import type { HardshipCategory } from '../shared/domain';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from '../modules/eligibility/domain/precedence';
 import { ConfigError } from './config-error';
@@ -22,6 +23,10 @@ export interface AppConfig {
   /** Upload limits for file imports. */
   importMaxBytes: number;
   importMaxRows: number;
+  /** XLSX archive limits checked before inflating (zip-bomb guard). */
+  importArchive: ArchiveLimits;
+  /** Folder for uploads in progress; null → the system temporary folder. */
+  uploadDirectory: string | null;
   /** The self-hosted API explorer at GET /graphql (PA_EXPLORER on|off; default on outside production). */
   explorer: boolean;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
@@ -107,6 +112,20 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     ]),
     importMaxBytes: readInteger(environment, 'PA_IMPORT_MAX_BYTES', 200 * 1024 * 1024, 1024, 2 ** 40),
     importMaxRows: readInteger(environment, 'PA_IMPORT_MAX_ROWS', 2_000_000, 1, 100_000_000),
+    importArchive: {
+      maxEntries: readInteger(environment, 'PA_XLSX_MAX_ENTRIES', DEFAULT_ARCHIVE_LIMITS.maxEntries, 1, 1_000_000),
+      maxEntryBytes: readInteger(environment, 'PA_XLSX_MAX_ENTRY_BYTES', DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, 1024, 2 ** 32 - 1),
+      maxTotalBytes: readInteger(environment, 'PA_XLSX_MAX_TOTAL_BYTES', DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, 1024, 2 ** 40),
+      maxSharedStringsBytes: readInteger(
+        environment,
+        'PA_XLSX_MAX_SHARED_STRINGS_BYTES',
+        DEFAULT_ARCHIVE_LIMITS.maxSharedStringsBytes,
+        1024,
+        2 ** 32 - 1,
+      ),
+      maxRatio: readInteger(environment, 'PA_XLSX_MAX_RATIO', DEFAULT_ARCHIVE_LIMITS.maxRatio, 2, 100_000),
+    },
+    uploadDirectory: environment.PA_UPLOAD_DIR ? path.resolve(environment.PA_UPLOAD_DIR) : null,
     precedence: readPrecedence(environment),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),

@@ -5,6 +5,52 @@ const CHECK_CHARACTERS = '10X98765432';
 
 export class InvalidIdNumberError extends Error {}
 
+/**
+ * The first two digits of every area code: a province-level division of GB/T 2260 (31 provinces,
+ * autonomous regions and municipalities; 71 Taiwan, 81 Hong Kong, 82 Macao as the standard lists them).
+ */
+export const PROVINCE_CODES: ReadonlyMap<string, string> = new Map([
+  ['11', 'Beijing'],
+  ['12', 'Tianjin'],
+  ['13', 'Hebei'],
+  ['14', 'Shanxi'],
+  ['15', 'Inner Mongolia'],
+  ['21', 'Liaoning'],
+  ['22', 'Jilin'],
+  ['23', 'Heilongjiang'],
+  ['31', 'Shanghai'],
+  ['32', 'Jiangsu'],
+  ['33', 'Zhejiang'],
+  ['34', 'Anhui'],
+  ['35', 'Fujian'],
+  ['36', 'Jiangxi'],
+  ['37', 'Shandong'],
+  ['41', 'Henan'],
+  ['42', 'Hubei'],
+  ['43', 'Hunan'],
+  ['44', 'Guangdong'],
+  ['45', 'Guangxi'],
+  ['46', 'Hainan'],
+  ['50', 'Chongqing'],
+  ['51', 'Sichuan'],
+  ['52', 'Guizhou'],
+  ['53', 'Yunnan'],
+  ['54', 'Tibet'],
+  ['61', 'Shaanxi'],
+  ['62', 'Gansu'],
+  ['63', 'Qinghai'],
+  ['64', 'Ningxia'],
+  ['65', 'Xinjiang'],
+  ['71', 'Taiwan'],
+  ['81', 'Hong Kong'],
+  ['82', 'Macao'],
+]);
+
+/** Today in China (YYYY-MM-DD), for the "not born in the future" check when the caller has no clock. */
+function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
 export type Gender = 'M' | 'F';
 
 export function checkCharacter(first17: string): string {
@@ -21,12 +67,16 @@ function isRealDate(year: number, month: number, day: number): boolean {
 export class IdNumber {
   private constructor(readonly value: string) {}
 
-  /** Parses an 18-character number, or converts a 15-digit legacy one. Throws with a clerk-readable reason. */
-  static parse(input: string): IdNumber {
+  /**
+   * Parses an 18-character number, or converts a 15-digit legacy one. Throws with a clerk-readable reason.
+   * `today` (YYYY-MM-DD, the request's clock where there is one) bounds the birth date.
+   */
+  static parse(input: string, today: string = chinaToday()): IdNumber {
     const raw = input.trim().toUpperCase();
-    if (/^\d{15}$/.test(raw)) return IdNumber.fromLegacy(raw);
+    if (/^\d{15}$/.test(raw)) return IdNumber.fromLegacy(raw, today);
     IdNumber.ensureEighteenCharacters(raw);
-    IdNumber.ensureRealBirthDate(raw.slice(6, 14));
+    IdNumber.ensureRealProvince(raw);
+    IdNumber.ensureRealBirthDate(raw.slice(6, 14), today);
     IdNumber.ensureCheckCharacterMatches(raw);
     return new IdNumber(raw);
   }
@@ -35,27 +85,32 @@ export class IdNumber {
    * The one conversion of a bad ID number into a problem's message: the number, or why `input` is not one
    * ("ID number "…" has 17 characters…"; `quoteInput` false leaves the input out, for single arguments).
    */
-  static check(input: string, quoteInput = true): { idNumber: IdNumber; message: null } | { idNumber: null; message: string } {
+  static check(
+    input: string,
+    quoteInput = true,
+    today?: string,
+  ): { idNumber: IdNumber; message: null } | { idNumber: null; message: string } {
     try {
-      return { idNumber: IdNumber.parse(input), message: null };
+      return { idNumber: IdNumber.parse(input, today), message: null };
     } catch (error) {
       const reason = (error as Error).message;
       return { idNumber: null, message: quoteInput ? `ID number "${input}" ${reason}` : `ID number ${reason}` };
     }
   }
 
-  static tryParse(input: string): IdNumber | null {
+  static tryParse(input: string, today?: string): IdNumber | null {
     try {
-      return IdNumber.parse(input);
+      return IdNumber.parse(input, today);
     } catch {
       return null;
     }
   }
 
   /** 15-digit numbers (before 1999) have a 2-digit year and no check character. */
-  private static fromLegacy(raw: string): IdNumber {
+  private static fromLegacy(raw: string, today: string): IdNumber {
     const first17 = `${raw.slice(0, 6)}19${raw.slice(6)}`;
-    IdNumber.ensureRealBirthDate(first17.slice(6, 14));
+    IdNumber.ensureRealProvince(first17);
+    IdNumber.ensureRealBirthDate(first17.slice(6, 14), today);
     return new IdNumber(first17 + checkCharacter(first17));
   }
 
@@ -65,13 +120,21 @@ export class IdNumber {
     }
   }
 
-  private static ensureRealBirthDate(yyyymmdd: string): void {
+  private static ensureRealProvince(raw: string): void {
+    if (!PROVINCE_CODES.has(raw.slice(0, 2))) {
+      throw new InvalidIdNumberError(`has an area code "${raw.slice(0, 6)}" that starts with no province code (GB/T 2260)`);
+    }
+  }
+
+  private static ensureRealBirthDate(yyyymmdd: string, today: string): void {
     const year = Number(yyyymmdd.slice(0, 4));
     const month = Number(yyyymmdd.slice(4, 6));
     const day = Number(yyyymmdd.slice(6, 8));
     if (year < 1900 || !isRealDate(year, month, day)) {
       throw new InvalidIdNumberError(`has an impossible birth date "${yyyymmdd}"`);
     }
+    const birthDate = `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`;
+    if (birthDate > today) throw new InvalidIdNumberError(`has a birth date ${birthDate} in the future (today is ${today})`);
   }
 
   private static ensureCheckCharacterMatches(raw: string): void {

@@ -54,7 +54,7 @@ describe('foundation: server, authentication and the persons slice', () => {
     expect((await app.http().get('/healthz')).status).toBe(200);
     const ready = await app.http().get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready' });
+    expect(ready.body).toMatchObject({ status: 'ready', audit: { full: false } });
   });
 
   it('should answer /readyz with 503 when the database does not answer', async () => {

@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
-import { createServer, type AppServer } from '../../src/app/server';
+import { createServer, type AppServer, type ImportLimits } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
 import type { Protections } from '../../src/app/protections';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
@@ -53,7 +53,7 @@ export interface TestAppOptions {
   /** The explorer at GET /graphql; the server's default (outside production) unless told. */
   explorer?: boolean;
   /** File import limits; the server's defaults otherwise. */
-  importLimits?: { maxBytes: number; maxRows: number };
+  importLimits?: ImportLimits;
   /** Audit log batching (tests that count buffered events use a long interval). */
   audit?: AuditLogOptions;
   /** The server's protections; rate limits are off unless given (tests send many requests). */

@@ -57,3 +57,29 @@ describe('IdNumber (R13)', () => {
     expect(() => IdNumber.fromDisabilityCertificate(`${id}57`)).toThrow(/level/);
   });
 });
+
+describe('IdNumber: birth dates not in the future, area codes of a real province', () => {
+  const withCheck = (first17: string) => first17 + checkCharacter(first17);
+
+  it('should refuse a birth date after today (the given clock, else the real date)', () => {
+    expect(() => IdNumber.parse(withCheck('53010220990101001'))).toThrow(/birth date 2099-01-01 in the future/);
+    expect(() => IdNumber.parse(withCheck('53010220240616001'), '2024-06-15')).toThrow(
+      'has a birth date 2024-06-16 in the future (today is 2024-06-15)',
+    );
+    expect(IdNumber.parse(withCheck('53010220240615001'), '2024-06-15').birthDate).toBe('2024-06-15');
+  });
+
+  it('should refuse area code 000000 and every prefix that is no GB/T 2260 province', () => {
+    expect(() => IdNumber.parse(withCheck('00000019800517001'))).toThrow(
+      'has an area code "000000" that starts with no province code (GB/T 2260)',
+    );
+    for (const prefix of ['00', '10', '16', '20', '24', '30', '39', '47', '55', '60', '66', '70', '80', '83', '90', '99']) {
+      expect(IdNumber.tryParse(withCheck(`${prefix}010219800517001`)), prefix).toBeNull();
+    }
+    for (const prefix of ['11', '31', '44', '53', '65', '82']) {
+      expect(IdNumber.tryParse(withCheck(`${prefix}010219800517001`)), prefix).not.toBeNull();
+    }
+    // Legacy 15-digit numbers too.
+    expect(() => IdNumber.parse('000000800517001')).toThrow(/no province code/);
+  });
+});

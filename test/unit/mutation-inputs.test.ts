@@ -73,7 +73,7 @@ describe('assertMaySubmitRoster', () => {
 describe('payment and funding rule checks', () => {
   it('should accept a positive two-decimal amount and default the funder to GOVERNMENT', () => {
     const problems = new ProblemList();
-    const payment = checkPaymentRow({ idNumber: VALID_ID, amount: '100.5', paidOn: '2024-03-01' }, 1, problems);
+    const payment = checkPaymentRow({ idNumber: VALID_ID, amount: '100.5', paidOn: '2024-03-01' }, 1, problems, '2024-06-15');
     expect(problems.isEmpty).toBe(true);
     expect({ ...payment!, amount: payment!.amount.toString() }).toEqual({
       row: 1,
@@ -87,7 +87,7 @@ describe('payment and funding rule checks', () => {
   it('should refuse zero, negative and three-decimal amounts', () => {
     for (const amount of ['0', '-1.00', '1.234', 'abc']) {
       const problems = new ProblemList();
-      expect(checkPaymentRow({ idNumber: VALID_ID, amount, paidOn: '2024-03-01' }, 1, problems)).toBeNull();
+      expect(checkPaymentRow({ idNumber: VALID_ID, amount, paidOn: '2024-03-01' }, 1, problems, '2024-06-15')).toBeNull();
       expect(problems.all.map((problem) => problem.field)).toEqual(['amount']);
     }
   });
@@ -107,5 +107,24 @@ describe('payment and funding rule checks', () => {
       standard: '100.00',
       cityShare: '0.5500',
     });
+  });
+});
+
+describe('paidOn range', () => {
+  const check = (paidOn: string) => {
+    const problems = new ProblemList();
+    checkPaymentRow({ idNumber: VALID_ID, amount: '100.00', paidOn }, 1, problems, '2024-06-15');
+    return problems.all.map((problem) => `${problem.field}: ${problem.message}`);
+  };
+
+  it('should accept a date from 2009-09-01 up to 31 days after today', () => {
+    expect(check('2009-09-01')).toEqual([]);
+    expect(check('2024-07-16')).toEqual([]);
+  });
+
+  it('should refuse 9999-12-31, a date more than 31 days ahead, and one before proxy payment began', () => {
+    expect(check('9999-12-31')).toEqual(['paidOn: 9999-12-31 is more than 31 days after today (2024-06-15)']);
+    expect(check('2024-07-17')).toEqual(['paidOn: 2024-07-17 is more than 31 days after today (2024-06-15)']);
+    expect(check('2009-08-31')).toEqual(['paidOn: 2009-08-31 is before 2009-09-01, when proxy payment began']);
   });
 });

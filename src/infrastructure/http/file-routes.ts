@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../../shared/archive-limits';
 import type { Viewer } from '../../shared/auth';
 import { BadUserInputError } from '../../shared/errors';
 import type { Logger } from '../logger';
@@ -14,9 +15,17 @@ export interface ImportLimits {
   maxBytes: number;
   /** Data rows per file; more → 400 BAD_USER_INPUT. */
   maxRows: number;
+  /** XLSX archives: entry sizes and ratios checked before inflating; over → 400 BAD_USER_INPUT. */
+  archive?: ArchiveLimits;
+  /** Where uploads are streamed to while an import runs (removed afterwards, whatever happens); os.tmpdir() by default. */
+  temporaryDirectory?: string;
 }
 
-export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 200 * 1024 * 1024, maxRows: 2_000_000 };
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxBytes: 200 * 1024 * 1024,
+  maxRows: 2_000_000,
+  archive: DEFAULT_ARCHIVE_LIMITS,
+};
 
 export interface FileRouteSettings {
   jwtSecret: string;
@@ -45,7 +54,7 @@ export function importHandler<Result>(settings: FileRouteSettings, route: Import
     let upload: Upload | null = null;
     try {
       const viewer = authoriseBeforeBody(request, settings, route);
-      upload = await receiveUpload(request, settings.limits.maxBytes);
+      upload = await receiveUpload(request, settings.limits.maxBytes, settings.limits.temporaryDirectory);
       if (upload.file === null) throw BadUserInputError.single('file', 'the form has no "file" part');
       response.status(200).json(await route.run(viewer, upload as Upload & { file: UploadedFile }));
     } catch (error) {

@@ -45,12 +45,17 @@ function tooLarge(maxBytes: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`The file is larger than the import limit of ${maxBytes} bytes; split it into smaller files`);
 }
 
+/** Why a multipart body could not be read, in words a client can act on. */
+function unreadable(message: string): BadUserInputError {
+  return BadUserInputError.single('file', message);
+}
+
 /** Refuses at once what the headers already condemn; the body is discarded, not read. */
 function refuseBeforeReading(request: Request, maxBytes: number): void {
   const contentType = request.headers['content-type'] ?? '';
   if (!/^multipart\/form-data/i.test(contentType)) {
     request.resume();
-    throw BadUserInputError.single('file', 'send the file as multipart/form-data with a "file" part');
+    throw unreadable('send the file as multipart/form-data with a "file" part');
   }
   const declared = Number(request.headers['content-length'] ?? Number.NaN);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) {
@@ -64,7 +69,11 @@ interface Reception {
   file: UploadedFile | null;
   exceeded: boolean;
   extraFile: boolean;
-  writes: Array<Promise<void>>;
+  /**
+   * Settled, never rejected (the error is the value): a failed write is never an unhandled rejection, and
+   * the temporary file is removed only after its stream has closed (else a late open would recreate it).
+   */
+  writes: Array<Promise<Error | null>>;
 }
 
 /** Form fields are kept; the first `fileField` part is hashed while it streams to `temporaryPath`; other files are skipped. */
@@ -85,34 +94,89 @@ function receiveParts(parser: busboy.Busboy, reception: Reception, fileField: st
     const uploaded: UploadedFile = { path: temporaryPath, bytes: 0, sha256: '', filename: info.filename ?? '' };
     reception.file = uploaded;
     reception.writes.push(
-      pipeline(stream, counter, createWriteStream(temporaryPath)).then(() => {
-        uploaded.bytes = counter.bytes;
-        uploaded.sha256 = counter.hash.digest('hex');
-      }),
+      pipeline(stream, counter, createWriteStream(temporaryPath)).then(
+        () => {
+          uploaded.bytes = counter.bytes;
+          uploaded.sha256 = counter.hash.digest('hex');
+          return null;
+        },
+        (error: unknown) => error as Error,
+      ),
     );
   });
 }
 
-export async function receiveUpload(request: Request, maxBytes: number, fileField = 'file'): Promise<Upload> {
+function createParser(request: Request, maxBytes: number): busboy.Busboy {
+  try {
+    return busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
+  } catch (error) {
+    // busboy refuses a content type without a boundary (or with a malformed one) before reading anything.
+    request.resume();
+    throw unreadable(`the multipart/form-data content type cannot be used: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Feeds the request to the parser; resolves with why it failed (null when the form was complete).
+ * Not stream.pipeline: on a parse error it would destroy the request, and with it the socket the answer
+ * has to go out on. The request is unpiped and drained instead; a hang-up ends the parser.
+ */
+function parse(request: Request, parser: busboy.Busboy): Promise<{ failure: Error | null; aborted: boolean }> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (failure: Error | null, aborted = false) => {
+      if (settled) return;
+      settled = true;
+      request.off('close', onClose);
+      if (failure !== null) {
+        request.unpipe(parser);
+        if (!request.destroyed) request.resume();
+        if (!parser.destroyed) parser.destroy(failure);
+      }
+      resolve({ failure, aborted });
+    };
+    const onClose = () => {
+      if (!request.complete) settle(new Error('the client closed the connection'), true);
+    };
+    parser.once('finish', () => settle(null));
+    // Kept after settling: a destroyed stream may still emit 'error', and an unheard one ends the process.
+    parser.on('error', (error: Error) => settle(error));
+    request.on('error', (error: Error) => settle(error));
+    request.on('close', onClose);
+    request.pipe(parser);
+  });
+}
+
+function unreadableBody(failure: Error, aborted: boolean): BadUserInputError {
+  if (aborted) return unreadable('the upload was interrupted before the multipart body was complete; send it again');
+  if (/unexpected end/i.test(failure.message)) {
+    return unreadable('the multipart body ended before its closing boundary; the upload is incomplete, send it again');
+  }
+  return unreadable(`the upload could not be read as multipart/form-data: ${failure.message}`);
+}
+
+export async function receiveUpload(
+  request: Request,
+  maxBytes: number,
+  temporaryDirectory: string = os.tmpdir(),
+  fileField = 'file',
+): Promise<Upload> {
   refuseBeforeReading(request, maxBytes);
-  const temporaryPath = path.join(os.tmpdir(), `pension-aid-upload-${randomUUID()}`);
+  const parser = createParser(request, maxBytes);
+  const temporaryPath = path.join(temporaryDirectory, `pension-aid-upload-${randomUUID()}`);
   const dispose = () => rm(temporaryPath, { force: true });
   const reception: Reception = { fields: {}, file: null, exceeded: false, extraFile: false, writes: [] };
-  const parser = busboy({ headers: request.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
   receiveParts(parser, reception, fileField, temporaryPath);
-  try {
-    await pipeline(request, parser);
-    await Promise.all(reception.writes);
-  } catch (error) {
-    await dispose();
-    if (reception.exceeded) throw tooLarge(maxBytes);
-    throw BadUserInputError.single('file', `the upload could not be read as multipart/form-data: ${(error as Error).message}`);
-  }
+  const { failure: parseFailure, aborted } = await parse(request, parser);
+  const failure = parseFailure ?? (await Promise.all(reception.writes)).find((error) => error !== null) ?? null;
+  if (parseFailure !== null) await Promise.all(reception.writes);
   const refusal = reception.exceeded
     ? tooLarge(maxBytes)
-    : reception.extraFile
-      ? BadUserInputError.single('file', 'send exactly one file per import')
-      : null;
+    : failure !== null
+      ? unreadableBody(failure, aborted)
+      : reception.extraFile
+        ? unreadable('send exactly one file per import')
+        : null;
   if (refusal !== null) {
     await dispose();
     throw refusal;

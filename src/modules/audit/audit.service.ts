@@ -44,6 +44,8 @@ function toNode(row: AuditEventRow): AuditEventNode {
   };
 }
 
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+
 export class AuditService {
   private readonly queries: AuditQueries;
 
@@ -65,7 +67,9 @@ export class AuditService {
     if (input.department !== null && !isDepartment(input.department)) problems.add('department', 'is not a department');
     if (!Number.isInteger(input.first) || input.first < 0 || input.first > MAX_AUDIT_PAGE_SIZE)
       problems.add('first', `must be between 0 and ${MAX_AUDIT_PAGE_SIZE}`);
-    if (input.after !== null && !/^\d+$/.test(input.after)) problems.add('after', 'is not a cursor returned by this API');
+    // Event ids are PostgreSQL bigints: a larger number is no cursor this API gave out (and would fail the cast).
+    if (input.after !== null && (!/^\d{1,19}$/.test(input.after) || BigInt(input.after) > MAX_EVENT_ID))
+      problems.add('after', 'is not a cursor returned by this API');
     problems.throwIfAny();
 
     const search: AuditSearch = {

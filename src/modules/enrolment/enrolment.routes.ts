@@ -22,7 +22,7 @@ export function enrolmentRoutes(settings: FileRouteSettings, contextFor: (viewer
       emptyResult: () => ({ rows: 0, updated: 0, unchanged: 0 }),
       run: (viewer, upload) =>
         new EnrolmentService(contextFor(viewer, 'POST /enrolments/import')).importFile(
-          fileSource(upload.file.path),
+          fileSource(upload.file.path, settings.limits.archive),
           settings.limits.maxRows,
         ),
     }),

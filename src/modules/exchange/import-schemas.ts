@@ -1,6 +1,7 @@
 import type { IsoDate } from '../../shared/dates';
 import type { PensionStatus } from '../../shared/domain';
 import type { Problem } from '../../shared/errors';
+import { controlCharacterMessage, findControlCharacter } from '../../shared/text';
 import {
   parseAmountCell,
   parseDateCell,
@@ -171,7 +172,13 @@ export function parseRow<Record_, Field extends string>(
   for (const column of schema.columns) {
     const index = layout.indexOf[column.field];
     if (index === undefined) continue;
-    const parsed = column.parse(cells[index] ?? null);
+    const cell = cells[index] ?? null;
+    const control = typeof cell === 'string' ? findControlCharacter(cell) : null;
+    if (control !== null) {
+      problems.push({ row, field: column.field, message: controlCharacterMessage(control) });
+      continue;
+    }
+    const parsed = column.parse(cell);
     if (parsed.ok) values[column.field] = parsed.value;
     else problems.push({ row, field: column.field, message: parsed.error });
   }

@@ -1,10 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Readable, pipeline } from 'node:stream';
 import { parse as parseCsv, CsvError } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { CellValue } from './cells';
+import { TableReadError } from './table-read-error';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../../shared/archive-limits';
+import { checkArchive, type RandomAccess } from './zip-guard';
 import { detectFileFormat, detectTextEncoding, type FileFormat, type TextEncoding } from './file-format';
 
 // Streams the rows of the first sheet of an XLSX file or of a CSV file, one at a time, with their
@@ -12,10 +15,12 @@ import { detectFileFormat, detectTextEncoding, type FileFormat, type TextEncodin
 
 const HEAD_BYTES = 64 * 1024;
 
-export interface TableSource {
+export interface TableSource extends RandomAccess {
   /** The first bytes (up to 64 KiB), for format and encoding detection. */
   head(): Promise<Buffer>;
   open(): Readable;
+  /** Checked against an XLSX archive's central directory before anything is inflated. */
+  archiveLimits: ArchiveLimits;
 }
 
 export interface TableRow {
@@ -23,18 +28,22 @@ export interface TableRow {
   cells: CellValue[];
 }
 
-/** A file that cannot be read as a table at all (broken zip, unclosed quote …). */
-export class TableReadError extends Error {
-  constructor(
-    readonly row: number | null,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { TableReadError };
 
-export function fileSource(path: string): TableSource {
+export function fileSource(path: string, archiveLimits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): TableSource {
   return {
+    archiveLimits,
+    size: async () => (await stat(path)).size,
+    async read(position, length) {
+      const handle = await open(path, 'r');
+      try {
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, position);
+        return buffer.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    },
     async head() {
       const handle = await open(path, 'r');
       try {
@@ -49,8 +58,11 @@ export function fileSource(path: string): TableSource {
   };
 }
 
-export function bufferSource(buffer: Buffer): TableSource {
+export function bufferSource(buffer: Buffer, archiveLimits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): TableSource {
   return {
+    archiveLimits,
+    size: async () => buffer.length,
+    read: async (position, length) => buffer.subarray(position, position + length),
     head: async () => buffer.subarray(0, HEAD_BYTES),
     open: () => Readable.from([buffer]),
   };
@@ -93,6 +105,8 @@ async function* readCsvRows(source: TableSource, encoding: TextEncoding): AsyncG
 }
 
 async function* readXlsxRows(source: TableSource): AsyncGenerator<TableRow> {
+  // Declared sizes and ratios first: a zip bomb is refused before a byte is inflated.
+  await checkArchive(source, source.archiveLimits);
   const input = source.open();
   // styles: 'cache' lets the reader turn date-formatted numbers into Date values.
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {

@@ -9,7 +9,7 @@ import { writeAuditEvent } from '../audit/audit-log';
 import { findVisiblePersonIds, NOT_VISIBLE } from '../people/visible-persons.queries';
 import { isPolicyYear, POLICY_YEARS } from '../../shared/domain';
 import { checkPaymentRow, type CheckedPayment, type RawPaymentRow } from './domain/payment-row';
-import { PaymentQueries } from './payments.queries';
+import { PaymentQueries, type PaymentRow } from './payments.queries';
 
 export interface PaymentImportResult {
   rows: number;
@@ -67,7 +67,7 @@ export class PaymentService {
     const checked: CheckedPayment[] = [];
     const firstRowOf = new Map<string, number>();
     payments.forEach((input, index) => {
-      const payment = checkPaymentRow(input, index + 1, problems);
+      const payment = checkPaymentRow(input, index + 1, problems, this.context.today);
       if (payment === null) return;
       const first = firstRowOf.get(payment.idNumber);
       if (first !== undefined) problems.add('idNumber', `ID number ${payment.idNumber} is already listed in row ${first}`, payment.row);
@@ -87,28 +87,51 @@ export class PaymentService {
       const booked = isPolicyYear(year) ? await this.queries.booked(transaction, [...personIds.values()], year) : [];
       const bookedByKey = new Map(booked.map((payment) => [`${payment.personId}|${payment.funder}`, payment]));
 
-      const fresh: Array<{ personId: number; amount: string; paidOn: string; funder: string }> = [];
+      const fresh: Array<{ personId: number; amount: string; paidOn: string; funder: string; row: number }> = [];
+      const differsFrom = (existing: PaymentRow, payment: CheckedPayment) =>
+        !Money.parse(existing.amount).equals(payment.amount) || existing.paidOn !== payment.paidOn;
+      const alreadyBooked = (existing: PaymentRow, row: number) =>
+        problems.add(
+          'amount',
+          `already booked for ${year} (funder ${existing.funder}): ${Money.parse(existing.amount).toString()} paid on ${existing.paidOn}`,
+          row,
+        );
+      const checkedByKey = new Map<string, CheckedPayment>();
       for (const payment of checked) {
         const personId = personIds.get(payment.idNumber);
         if (personId === undefined) {
           problems.add('idNumber', `${NOT_VISIBLE}: ${payment.idNumber}`, payment.row);
           continue;
         }
-        const existing = bookedByKey.get(`${personId}|${payment.funder}`);
+        const key = `${personId}|${payment.funder}`;
+        checkedByKey.set(key, payment);
+        const existing = bookedByKey.get(key);
         if (existing === undefined)
-          fresh.push({ personId, amount: payment.amount.toString(), paidOn: payment.paidOn, funder: payment.funder });
-        else if (!Money.parse(existing.amount).equals(payment.amount) || existing.paidOn !== payment.paidOn) {
-          problems.add(
-            'amount',
-            `already booked for ${year} (funder ${existing.funder}): ${Money.parse(existing.amount).toString()} paid on ${existing.paidOn}`,
-            payment.row,
-          );
-        }
+          fresh.push({ personId, amount: payment.amount.toString(), paidOn: payment.paidOn, funder: payment.funder, row: payment.row });
+        else if (differsFrom(existing, payment)) alreadyBooked(existing, payment.row);
         // else: the identical payment again, left unchanged
       }
       problems.throwIfAny();
 
-      const bookedCount = await this.queries.insert(transaction, year, fresh, viewer.subject);
+      const inserted = await this.queries.insert(transaction, year, fresh, viewer.subject);
+      if (inserted.size < fresh.length) {
+        // Booked by a concurrent request between our read and our insert: the unique key made us wait
+        // for it and skip the row. Read what it booked (a new statement sees its commit) and say so.
+        const skipped = fresh.filter((row) => !inserted.has(`${row.personId}|${row.funder}`));
+        const now = await this.queries.booked(transaction, [...new Set(skipped.map((row) => row.personId))], year);
+        const nowByKey = new Map(now.map((payment) => [`${payment.personId}|${payment.funder}`, payment]));
+        for (const row of skipped) {
+          const key = `${row.personId}|${row.funder}`;
+          const existing = nowByKey.get(key);
+          const payment = checkedByKey.get(key)!;
+          if (existing === undefined)
+            problems.add('amount', `could not be booked for ${year}: a concurrent change removed it; send it again`, row.row);
+          else if (differsFrom(existing, payment)) alreadyBooked(existing, row.row);
+        }
+        // Any problem rolls the whole list back, as when the payment was booked before we started.
+        problems.throwIfAny();
+      }
+      const bookedCount = inserted.size;
       await writeAuditEvent(transaction, viewer, {
         action: 'RECORD_PAYMENTS',
         operation: this.context.operationName,

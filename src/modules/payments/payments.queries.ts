@@ -29,21 +29,25 @@ export class PaymentQueries {
       where person_id = any(${[...personIds]}::int[]) and year = ${year}`);
   }
 
-  /** Books new payments in one statement; a row booked meanwhile by someone else is skipped, not doubled. */
+  /**
+   * Books new payments in one statement and returns the keys ("personId|funder") it booked. A row that a
+   * concurrent transaction booked meanwhile is skipped here, not doubled; the caller reads it back and
+   * reports it (an identical payment is unchanged, a different one is a problem), never silently.
+   */
   async insert(
     on: QueryRunner,
     year: number,
     rows: ReadonlyArray<{ personId: number; amount: string; paidOn: string; funder: string }>,
     recordedBy: string,
-  ): Promise<number> {
-    if (rows.length === 0) return 0;
-    const inserted = await on.rows<{ id: number }>(sql`
+  ): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const inserted = await on.rows<{ personId: number; funder: string }>(sql`
       insert into proxy_payment (person_id, year, amount, paid_on, funder, recorded_by)
       select person_id, ${year}, amount, paid_on, funder, ${recordedBy}
       from unnest(${rows.map((row) => row.personId)}::int[], ${rows.map((row) => row.amount)}::numeric[],
                   ${rows.map((row) => row.paidOn)}::date[], ${rows.map((row) => row.funder)}::text[]) as booked(person_id, amount, paid_on, funder)
       on conflict (person_id, year, funder) do nothing
-      returning id`);
-    return inserted.length;
+      returning person_id as "personId", funder`);
+    return new Set(inserted.map((row) => `${row.personId}|${row.funder}`));
   }
 }

@@ -21,7 +21,10 @@ export function paymentRoutes(settings: FileRouteSettings, contextFor: (viewer: 
         ),
       emptyResult: () => ({ rows: 0, year: null, recorded: 0, unchanged: 0 }),
       run: (viewer, upload) =>
-        new PaymentService(contextFor(viewer, 'POST /payments/import')).importFile(fileSource(upload.file.path), settings.limits.maxRows),
+        new PaymentService(contextFor(viewer, 'POST /payments/import')).importFile(
+          fileSource(upload.file.path, settings.limits.archive),
+          settings.limits.maxRows,
+        ),
     }),
   );
   return router;

@@ -9,6 +9,7 @@ import type { PersonConnection, PersonFilterInput } from './person.types';
 export const MAX_PAGE_SIZE = 500;
 
 const CURSOR_PREFIX = 'person:';
+const MAX_PERSON_ID = 2_147_483_647;
 
 export function encodeCursor(id: number): string {
   return Buffer.from(`${CURSOR_PREFIX}${id}`).toString('base64url');
@@ -17,8 +18,11 @@ export function encodeCursor(id: number): string {
 export function decodeCursor(cursor: string): number | null {
   const text = Buffer.from(cursor, 'base64url').toString();
   if (!text.startsWith(CURSOR_PREFIX)) return null;
-  const id = Number(text.slice(CURSOR_PREFIX.length));
-  return Number.isSafeInteger(id) && id >= 0 ? id : null;
+  const digits = text.slice(CURSOR_PREFIX.length);
+  // Person ids are PostgreSQL integers: a larger number is no cursor this API gave out (and would fail the cast).
+  if (!/^\d{1,10}$/.test(digits)) return null;
+  const id = Number(digits);
+  return id <= MAX_PERSON_ID ? id : null;
 }
 
 /** Parses an idNumber argument (R13) or fails naming the field. */

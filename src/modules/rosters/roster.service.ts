@@ -73,7 +73,7 @@ export class RosterService {
     const problems: Problem[] = [];
     if (!isCountyCode(input.county))
       problems.push({ row: null, field: 'county', message: `"${input.county}" is not one of the 14 county codes` });
-    const checker = new RosterRowChecker({ asOf: input.asOf, fieldPrefix: 'entries.', trackDuplicates: true });
+    const checker = new RosterRowChecker({ asOf: input.asOf, fieldPrefix: 'entries.', trackDuplicates: true, today: this.context.today });
     const rows: StagedRosterRow[] = [];
     input.entries.forEach((entry, index) => {
       const row = checker.check(entry, index + 1, problems);

@@ -32,7 +32,7 @@ export function rosterRoutes(
       run: async (viewer, upload) => {
         const fields = readRosterImportFields(upload.fields);
         const result = await new RosterService(contextFor(viewer, OPERATION)).importFile(fields, {
-          source: fileSource(upload.file.path),
+          source: fileSource(upload.file.path, settings.limits.archive),
           fileHash: upload.file.sha256,
           maxRows: settings.limits.maxRows,
         });

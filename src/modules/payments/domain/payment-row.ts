@@ -8,6 +8,18 @@ import { Money } from '../../../shared/money';
 export const GOVERNMENT_FUNDER = 'GOVERNMENT';
 export const MAX_FUNDER_LENGTH = 200;
 
+/**
+ * paidOn's sane range. Not before 2009-09-01: the State Council's notice on the new rural social pension
+ * insurance (Guo Fa [2009] No. 32) is where proxy payment for hardship groups begins. Not more than
+ * PAID_ON_MARGIN_DAYS after today: agencies book a month's transfers ahead, never years.
+ */
+export const EARLIEST_PAID_ON = '2009-09-01';
+export const PAID_ON_MARGIN_DAYS = 31;
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 export interface RawPaymentRow {
   idNumber: string;
   amount: string;
@@ -23,13 +35,14 @@ export interface CheckedPayment {
   funder: string;
 }
 
-export function checkPaymentRow(input: RawPaymentRow, row: number, problems: ProblemList): CheckedPayment | null {
+/** `today`: the request's date (its clock), for the ID number's birth date and paidOn's upper bound. */
+export function checkPaymentRow(input: RawPaymentRow, row: number, problems: ProblemList, today: string): CheckedPayment | null {
   let ok = true;
   const fail = (field: string, message: string) => {
     problems.add(field, message, row);
     ok = false;
   };
-  const { idNumber, message } = IdNumber.check(input.idNumber);
+  const { idNumber, message } = IdNumber.check(input.idNumber, true, today);
   if (message !== null) fail('idNumber', message);
   let amount: Money | null = null;
   if (!Money.isDecimalString(input.amount)) fail('amount', `"${input.amount}" is not an amount in yuan with at most two decimals`);
@@ -40,6 +53,10 @@ export function checkPaymentRow(input: RawPaymentRow, row: number, problems: Pro
     else if (!amount.fitsNumeric12()) fail('amount', `amount ${amount.toString()} is too large`);
   }
   if (!isIsoDate(input.paidOn)) fail('paidOn', `"${input.paidOn}" is not a real date written YYYY-MM-DD`);
+  else if (input.paidOn < EARLIEST_PAID_ON) fail('paidOn', `${input.paidOn} is before ${EARLIEST_PAID_ON}, when proxy payment began`);
+  else if (input.paidOn > addDays(today, PAID_ON_MARGIN_DAYS)) {
+    fail('paidOn', `${input.paidOn} is more than ${PAID_ON_MARGIN_DAYS} days after today (${today})`);
+  }
   const funder = (input.funder ?? GOVERNMENT_FUNDER).trim();
   if (funder === '') fail('funder', 'funder must not be empty (omit it for GOVERNMENT)');
   else if (funder.length > MAX_FUNDER_LENGTH) fail('funder', `funder must be at most ${MAX_FUNDER_LENGTH} characters`);

@@ -32,6 +32,8 @@ export interface RosterRowCheckOptions {
   fieldPrefix: string;
   /** Detect duplicate ID numbers in memory; a caller staging millions of rows may check in SQL instead. */
   trackDuplicates: boolean;
+  /** The request's date, bounding birth dates (R13); the real date in China when absent. */
+  today?: IsoDate;
 }
 
 /** Checks rows one by one, collecting every problem; remembers ID numbers to find duplicates (also after 15→18 conversion). */
@@ -45,7 +47,7 @@ export class RosterRowChecker {
     const before = problems.length;
     const add = (name: string, message: string) => problems.push({ row: rowNumber, field: field(name), message });
 
-    const { idNumber, message } = IdNumber.check(input.idNumber ?? '');
+    const { idNumber, message } = IdNumber.check(input.idNumber ?? '', true, this.options.today);
     if (message !== null) add('idNumber', message);
     if (idNumber !== null && this.options.trackDuplicates) {
       const first = this.firstRowOf.get(idNumber.value);
