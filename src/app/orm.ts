@@ -1,6 +1,7 @@
 import type { MikroORM, Options } from '@mikro-orm/postgresql';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { FundingRule } from '../modules/budgets/funding-rule.entity';
+import { ImportJob, ImportJobChunk } from '../modules/jobs/import-job.entity';
 import { County } from '../modules/counties/county.entity';
 import { PensionStatusChange } from '../modules/enrolment/pension-status-change.entity';
 import { ProxyPayment } from '../modules/payments/proxy-payment.entity';
@@ -12,7 +13,18 @@ import type { Logger } from '../infrastructure/logger';
 
 // The modules' entities, wired into MikroORM. Also the MikroORM CLI's config file (package.json "mikro-orm").
 
-export const ENTITIES = [County, Person, RosterSubmission, RosterEntry, ProxyPayment, FundingRule, AuditEvent, PensionStatusChange];
+export const ENTITIES = [
+  County,
+  Person,
+  RosterSubmission,
+  RosterEntry,
+  ProxyPayment,
+  FundingRule,
+  AuditEvent,
+  PensionStatusChange,
+  ImportJob,
+  ImportJobChunk,
+];
 
 export { migrate };
 

@@ -3,6 +3,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import '../shared/graphql/enums';
 import { AuditResolver } from '../modules/audit/audit.resolver';
+import { ImportJobResolver } from '../modules/jobs/import-job.resolver';
 import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
 import { RosterResolver } from '../modules/rosters/roster.resolver';
 import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
@@ -37,6 +38,7 @@ export const RESOLVERS = [
   RosterComparisonResolver,
   SubsidyScreeningResolver,
   AuditResolver,
+  ImportJobResolver,
 ] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */

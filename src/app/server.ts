@@ -18,10 +18,17 @@ import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from
 import { departmentViews } from '../modules/access/schema-view';
 import { AuditLog, type AuditLogOptions } from '../modules/audit/audit-log';
 import { recordPersonReads } from '../modules/audit/person-reads';
-import { enrolmentRoutes } from '../modules/enrolment/enrolment.routes';
-import { paymentRoutes } from '../modules/payments/payments.routes';
+import type { ImportJobSettings } from '../config/config';
+import { startJobEngine } from '../infrastructure/jobs/job-engine';
+import type { ImportRoute } from '../infrastructure/http/file-routes';
+import type { QueryRunner } from '../shared/sql';
+import { enrolmentImportRoute, enrolmentRoutes } from '../modules/enrolment/enrolment.routes';
+import { ImportJobWorker } from '../modules/jobs/import-job.runner';
+import { ImportJobService } from '../modules/jobs/import-job.service';
+import { importJobRoutes } from '../modules/jobs/import-jobs.routes';
+import { paymentImportRoute, paymentRoutes } from '../modules/payments/payments.routes';
 import { reportRoutes } from '../modules/reports/reports.routes';
-import { rosterRoutes } from '../modules/rosters/rosters.routes';
+import { rosterImportRoute, rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
 import { inputTextGuardPlugin } from './input-text-guard';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
@@ -31,7 +38,7 @@ import { ProtectionWiring, resolveProtections, type Protections } from './protec
 import { applyShield } from './shield';
 import { executableSubgraph, subgraphDefinitions } from './subgraph';
 
-export type { ImportLimits };
+export type { ImportLimits, ImportJobSettings };
 
 export interface ServerOptions {
   services: AppServices;
@@ -41,6 +48,8 @@ export interface ServerOptions {
   explorer?: boolean;
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
+  /** Import jobs on pg-boss: large (or async=true) uploads answer 202 and run in this process's worker; off when absent. */
+  importJobs?: ImportJobSettings | null;
   /** Batching of the audit log's writes. */
   audit?: AuditLogOptions;
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
@@ -71,12 +80,21 @@ const noStorePlugin: ApolloServerPlugin<RequestContext> = {
   },
 };
 
+/** Shutdown waits this long for a running import job (main.ts gives the whole shutdown 15 s). */
+const JOB_STOP_TIMEOUT_MS = 8_000;
+
 interface Wiring {
   options: ServerOptions;
   app: express.IRouter;
   httpServer: http.Server;
   audit: AuditLog;
   protection: ProtectionWiring;
+}
+
+/** The worker: the same import routes a request runs, fed from the files kept in PostgreSQL. */
+interface ImportJobs {
+  service: ImportJobService;
+  worker: ImportJobWorker;
 }
 
 function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boolean): ApolloServer<RequestContext> {
@@ -123,19 +141,63 @@ function mountProbes({ app, options, audit }: Wiring): void {
   });
 }
 
-/** Files in and out, each route in the module it serves, calling the same service as its resolver. */
-function mountFileRoutes({ app, options, audit }: Wiring): void {
-  const settings: FileRouteSettings = {
+function fileRouteSettings(options: ServerOptions, jobs: ImportJobs | null): FileRouteSettings {
+  return {
     jwtSecret: options.jwtSecret,
     production: options.production,
     logger: options.services.logger,
-    limits: options.importLimits ?? DEFAULT_IMPORT_LIMITS,
+    limits: { ...(options.importLimits ?? DEFAULT_IMPORT_LIMITS), asyncFromBytes: options.importJobs?.asyncFromBytes },
+    jobs: jobs?.service ?? null,
   };
-  const contextFor = (viewer: Viewer, operation: string) => createUseCaseContext(options.services, viewer, operation);
+}
+
+function useCaseContexts(options: ServerOptions) {
+  return (viewer: Viewer, operation: string, db?: QueryRunner) => {
+    const context = createUseCaseContext(options.services, viewer, operation);
+    return db === undefined ? context : { ...context, db };
+  };
+}
+
+/** Starts pg-boss (its schema migrated at start) and the import worker over the one pool. */
+async function startImportJobs(options: ServerOptions, audit: AuditLog): Promise<ImportJobs | null> {
+  const settings = options.importJobs ?? null;
+  if (settings === null) return null;
+  const { db, logger } = options.services;
+  const engine = await startJobEngine(db, logger, {
+    pollingSeconds: settings.pollingSeconds,
+    maintenanceSeconds: Math.max(1, Math.min(60, settings.staleSeconds)),
+    expireSeconds: settings.expireSeconds,
+    retryLimit: settings.retryLimit,
+    retryDelaySeconds: 1,
+  });
+  const routeSettings = fileRouteSettings(options, null);
+  const contextFor = useCaseContexts(options);
+  const routes = new Map<string, ImportRoute<unknown>>(
+    [
+      rosterImportRoute(routeSettings, contextFor, audit),
+      enrolmentImportRoute(routeSettings, contextFor),
+      paymentImportRoute(routeSettings, contextFor),
+    ].map((route) => [route.kind, route as ImportRoute<unknown>]),
+  );
+  const worker = new ImportJobWorker(db, engine, routes, logger, {
+    heartbeatMs: settings.heartbeatMs,
+    staleSeconds: settings.staleSeconds,
+    temporaryDirectory: options.importLimits?.temporaryDirectory,
+    production: options.production,
+  });
+  await worker.start();
+  return { service: new ImportJobService(db, engine), worker };
+}
+
+/** Files in and out, each route in the module it serves, calling the same service as its resolver. */
+function mountFileRoutes({ app, options, audit }: Wiring, jobs: ImportJobs | null): void {
+  const settings = fileRouteSettings(options, jobs);
+  const contextFor = useCaseContexts(options);
   app.use(rosterRoutes(settings, contextFor, audit));
   app.use(enrolmentRoutes(settings, contextFor));
   app.use(paymentRoutes(settings, contextFor));
   app.use(reportRoutes(settings, contextFor));
+  app.use(importJobRoutes(settings, options.services.db));
 }
 
 /**
@@ -253,7 +315,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   await Promise.all([apollo.start(), ...viewApollos.map((entry) => entry.apollo.start())]);
 
   mountProbes(wiring);
-  mountFileRoutes(wiring);
+  const jobs = await startImportJobs(options, audit);
+  mountFileRoutes(wiring, jobs);
   app.use(
     createExplorerRouter({
       enabled: options.explorer ?? !options.production,
@@ -282,6 +345,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
         await Promise.all(viewApollos.map((entry) => entry.apollo.stop()));
         await subgraphs.stop();
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        // A job still running after this is rolled back when the pool closes, and run again by the next worker.
+        await jobs?.worker.stop(JOB_STOP_TIMEOUT_MS);
         await audit.close();
       })();
       return stopped;

@@ -29,10 +29,27 @@ export interface AppConfig {
   uploadDirectory: string | null;
   /** The self-hosted API explorer at GET /graphql (PA_EXPLORER on|off; default on outside production). */
   explorer: boolean;
+  /** Import jobs (README "Large files: import jobs"); null with PA_IMPORT_JOBS=off. */
+  importJobs: ImportJobSettings | null;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
   precedence: readonly HardshipCategory[];
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
   protections: Protections;
+}
+
+export interface ImportJobSettings {
+  /** Uploads larger than this answer 202 with a job id (any size with async=true). */
+  asyncFromBytes: number;
+  /** How often a running job writes its progress and heartbeat. */
+  heartbeatMs: number;
+  /** A running job without a heartbeat for this long lost its process and is run again. */
+  staleSeconds: number;
+  /** How often an idle worker asks the engine for work. */
+  pollingSeconds: number;
+  /** pg-boss's expiry of an attempt (a safety net behind the heartbeat). */
+  expireSeconds: number;
+  /** Further attempts after an unexpected failure (a refused file is not retried). */
+  retryLimit: number;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'pension-aid-development-secret-do-not-use-in-production';
@@ -126,6 +143,17 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       maxRatio: readInteger(environment, 'PA_XLSX_MAX_RATIO', DEFAULT_ARCHIVE_LIMITS.maxRatio, 2, 100_000),
     },
     uploadDirectory: environment.PA_UPLOAD_DIR ? path.resolve(environment.PA_UPLOAD_DIR) : null,
+    importJobs:
+      readChoice(environment, 'PA_IMPORT_JOBS', 'on', ['on', 'off']) === 'off'
+        ? null
+        : {
+            asyncFromBytes: readInteger(environment, 'PA_IMPORT_ASYNC_BYTES', 5 * 1024 * 1024, 0, 2 ** 40),
+            heartbeatMs: readInteger(environment, 'PA_IMPORT_JOB_HEARTBEAT_MS', 2000, 100, 60_000),
+            staleSeconds: readInteger(environment, 'PA_IMPORT_JOB_STALE_SECONDS', 30, 1, 3600),
+            pollingSeconds: readInteger(environment, 'PA_IMPORT_JOB_POLL_SECONDS', 1, 1, 60),
+            expireSeconds: readInteger(environment, 'PA_IMPORT_JOB_EXPIRE_SECONDS', 4 * 3600, 60, 24 * 3600),
+            retryLimit: readInteger(environment, 'PA_IMPORT_JOB_RETRIES', 2, 0, 10),
+          },
     precedence: readPrecedence(environment),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),

@@ -1,11 +1,21 @@
 import { isInputObjectType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finishImportJob, insertImportJob } from '../../src/modules/jobs/import-jobs.queries';
 import { VIEWER_KINDS } from '../../src/app/shield';
 import { INPUT_PERMISSIONS, PERMISSIONS } from '../../src/modules/access/permission-table';
 import type { Viewer } from '../../src/shared/auth';
 import type { Department } from '../../src/shared/domain';
 import { insertPerson } from '../factories/person.factory';
-import { buildOperation, fieldPath, fieldSelection, findPath, granted, objectsAt, type SampleContext } from '../support/query-generator';
+import {
+  buildOperation,
+  fieldPath,
+  fieldSelection,
+  findPath,
+  granted,
+  objectsAt,
+  sampleImportJobId,
+  type SampleContext,
+} from '../support/query-generator';
 import { startTestGateway, type TestGateway } from '../support/gateway';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
 
@@ -172,6 +182,28 @@ describe('access matrix generated from the permission table', () => {
       name: '新返贫',
       entries: [{ category: 'RETURNED_POVERTY', county: COUNTY, recognizedOn: `${YEAR}-03-01` }],
     });
+    // importJob(id): one finished job with a problem per department, submitted in COUNTY (sampleImportJobId).
+    for (const department of ['HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'TAX'] as const) {
+      const id = sampleImportJobId(department);
+      await insertImportJob(app.db, {
+        id,
+        kind: 'roster',
+        submittedBy: 'matrix',
+        department,
+        submitterCounty: COUNTY,
+        fields: {},
+        filename: 'sample.csv',
+        bytes: 10,
+        sha256: '0'.repeat(64),
+      });
+      const problems = [{ row: 2, field: 'idNumber', message: 'sample problem' }];
+      await finishImportJob(app.db, id, {
+        state: 'FAILED',
+        httpStatus: 400,
+        result: { code: 'BAD_USER_INPUT', problems },
+        progress: { phase: 'FAILED', rowsRead: 1, bytesRead: 10, problemCount: 1, problems },
+      });
+    }
     // The audit log needs an event for AuditEvent's fields to resolve.
     await app.graphql('{ persons { edges { node { name } } } }', {}, app.token('HRSS'));
     await app.server.audit.flush();

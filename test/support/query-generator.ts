@@ -48,6 +48,12 @@ const DATE_SAMPLES: Record<string, string> = {
   activeOn: '2024-06-30',
 };
 
+/** The import job the access matrix seeds for each department (importJob(id) shows a job to its department). */
+export function sampleImportJobId(department: string): string {
+  const index = ['HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'DISABLED_FEDERATION', 'FINANCE', 'TAX'].indexOf(department);
+  return `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`;
+}
+
 /** A plausible value for an argument or input field, chosen by its type and name; viewer-aware where rights depend on it. */
 export function sampleValue(type: GraphQLInputType, name: string, context: SampleContext): unknown {
   if (isNonNullType(type)) return sampleValue(type.ofType, name, context);
@@ -79,6 +85,7 @@ export function sampleValue(type: GraphQLInputType, name: string, context: Sampl
         return '100.00';
       default:
         if (name === 'idNumber') return context.idNumber;
+        if (name === 'id' && type.name === 'ID') return sampleImportJobId(context.viewer.department);
         if (name === 'county') return context.viewer.county ?? '530102';
         if (name === 'month') return `${context.year}-06`;
         if (name === 'name') return '样本';

@@ -4,7 +4,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
-import { createServer, type AppServer, type ImportLimits } from '../../src/app/server';
+import { createServer, type AppServer, type ImportJobSettings, type ImportLimits } from '../../src/app/server';
 import type { AuditLogOptions } from '../../src/modules/audit/audit-log';
 import type { Protections } from '../../src/app/protections';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
@@ -58,6 +58,8 @@ export interface TestAppOptions {
   audit?: AuditLogOptions;
   /** The server's protections; rate limits are off unless given (tests send many requests). */
   protections?: Partial<Protections>;
+  /** Import jobs (pg-boss and the worker in this process); off unless given. */
+  importJobs?: ImportJobSettings;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -78,6 +80,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     importLimits: options.importLimits,
     audit: options.audit,
     protections: { rateLimits: null, ...options.protections },
+    importJobs: options.importJobs ?? null,
   });
   const agent = supertest(server.app);
   return {

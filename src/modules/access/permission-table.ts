@@ -17,6 +17,8 @@ const allBut = (...excluded: Department[]): Grant => ({ departments: DEPARTMENTS
 
 /** Departments that may read some person rows (FINANCE reads none). */
 const PERSON_READERS = allBut('FINANCE');
+/** Departments that may import some file (rosters, enrolments, payments), and so follow import jobs. */
+const IMPORTERS = grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'TAX');
 const REPORT_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'DISABLED_FEDERATION');
 
 export type PermissionTable = Record<string, Record<string, Grant>>;
@@ -31,6 +33,8 @@ export const PERMISSIONS: PermissionTable = {
     rosterComparison: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     subsidyScreening: grant('HRSS', 'DISABLED_FEDERATION'),
     auditEvents: cityLevel('HRSS'),
+    // Rows: the submitter's department (and city-level HRSS), checked in the service.
+    importJob: IMPORTERS,
   },
   Mutation: {
     submitRoster: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
@@ -134,6 +138,27 @@ export const PERMISSIONS: PermissionTable = {
   },
   AuditEventEdge: { cursor: cityLevel('HRSS'), node: cityLevel('HRSS') },
   AuditEventConnection: { edges: cityLevel('HRSS'), pageInfo: cityLevel('HRSS'), totalCount: cityLevel('HRSS') },
+  ImportJob: Object.fromEntries(
+    [
+      'id',
+      'kind',
+      'state',
+      'phase',
+      'filename',
+      'rowsRead',
+      'bytesRead',
+      'bytesTotal',
+      'problemCount',
+      'problems',
+      'attempts',
+      'submittedAt',
+      'startedAt',
+      'finishedAt',
+      'httpStatus',
+      'result',
+    ].map((field) => [field, IMPORTERS]),
+  ),
+  ImportProblem: { row: IMPORTERS, field: IMPORTERS, message: IMPORTERS },
   SubmitRosterResult: {
     added: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     exited: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),

@@ -4,6 +4,7 @@ import type { PensionStatus } from '../../shared/domain';
 import { PENSION_STATUSES } from '../../shared/domain';
 import { ProblemList, type Problem } from '../../shared/errors';
 import { readCheckedFile, withSpreadsheetRows } from '../exchange/checked-file';
+import type { ReadProgress } from '../exchange/import-reader';
 import { ENROLMENT_SCHEMA } from '../exchange/import-schemas';
 import type { TableSource } from '../exchange/table-reader';
 import { IdNumber } from '../../shared/id-number';
@@ -40,8 +41,8 @@ export class EnrolmentService {
    * status changed; re-sending a status already recorded changes nothing.
    */
   /** POST /enrolments/import: the file's rows through `record`, in one transaction; re-sending changes nothing. */
-  async importFile(source: TableSource, maxRows: number): Promise<EnrolmentImportResult> {
-    const { records, rows } = await readCheckedFile(source, ENROLMENT_SCHEMA, maxRows);
+  async importFile(source: TableSource, maxRows: number, onProgress?: (progress: ReadProgress) => void): Promise<EnrolmentImportResult> {
+    const { records, rows } = await readCheckedFile(source, ENROLMENT_SCHEMA, maxRows, onProgress);
     const updated = await withSpreadsheetRows(rows, () => this.record(records));
     return { rows: records.length, updated, unchanged: records.length - updated, problems: [] };
   }

@@ -1,5 +1,5 @@
 import { BadUserInputError } from '../../shared/errors';
-import { ImportReader } from './import-reader';
+import { ImportReader, type ReadProgress } from './import-reader';
 import type { ImportSchema } from './import-schemas';
 import type { TableSource } from './table-reader';
 
@@ -12,8 +12,9 @@ export async function readCheckedFile<Record_>(
   source: TableSource,
   schema: ImportSchema<Record_>,
   maxRows: number,
+  onProgress?: (progress: ReadProgress) => void,
 ): Promise<{ records: Record_[]; rows: number[] }> {
-  const reader = new ImportReader(source, schema, { maxRows });
+  const reader = new ImportReader(source, schema, { maxRows, onProgress });
   const records: Record_[] = [];
   const rows: number[] = [];
   for await (const { row, record } of reader.records()) {

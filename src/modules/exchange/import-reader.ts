@@ -1,4 +1,5 @@
 import { BadUserInputError, type Problem } from '../../shared/errors';
+import type { ReadProgress } from '../../shared/import-progress';
 import { isBlank } from './cells';
 import { parseRow, resolveHeader, type ColumnLayout, type ImportSchema } from './import-schemas';
 import { readTableRows, TableReadError, type TableDescription, type TableSource } from './table-reader';
@@ -15,7 +16,11 @@ export interface ImportReadOptions {
    * may turn it off and find them there, so that memory stays flat however long the file is.
    */
   detectDuplicates?: boolean;
+  /** Told after each data row and once when reading is over (an import job's progress); keep it cheap. */
+  onProgress?: (progress: ReadProgress) => void;
 }
+
+export type { ReadProgress };
 
 export interface ImportRecord<Record_> {
   row: number;
@@ -74,6 +79,7 @@ export class ImportReader<Record_> {
           continue;
         }
         this.dataRows++;
+        this.reportProgress(false);
         if (this.dataRows > this.options.maxRows) {
           throw BadUserInputError.single('file', `the file has more than ${this.options.maxRows} data rows; split it into smaller files`);
         }
@@ -99,6 +105,16 @@ export class ImportReader<Record_> {
       if (error instanceof TableReadError) this.add({ row: error.row, field: 'file', message: error.message });
       else throw error;
     }
+    this.reportProgress(true);
+  }
+
+  private reportProgress(finished: boolean): void {
+    this.options.onProgress?.({
+      rowsRead: this.dataRows,
+      problemCount: this.listed.length + this.omittedProblems,
+      finished,
+      problems: () => this.problems,
+    });
   }
 
   /** For checks made by the caller on a record (e.g. the shared roster row rules). */

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { Readable, pipeline } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import { parse as parseCsv, CsvError } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -30,7 +30,12 @@ export interface TableRow {
 
 export { TableReadError };
 
-export function fileSource(path: string, archiveLimits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS): TableSource {
+/** `onBytes` hears how many bytes of the file have been read (an import job's progress). */
+export function fileSource(
+  path: string,
+  archiveLimits: ArchiveLimits = DEFAULT_ARCHIVE_LIMITS,
+  onBytes?: (bytesRead: number) => void,
+): TableSource {
   return {
     archiveLimits,
     size: async () => (await stat(path)).size,
@@ -54,7 +59,20 @@ export function fileSource(path: string, archiveLimits: ArchiveLimits = DEFAULT_
         await handle.close();
       }
     },
-    open: () => createReadStream(path, { highWaterMark: HEAD_BYTES }),
+    open: () => {
+      const stream = createReadStream(path, { highWaterMark: HEAD_BYTES });
+      if (!onBytes) return stream;
+      let bytesRead = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytesRead += chunk.length;
+          onBytes(bytesRead);
+          callback(null, chunk);
+        },
+      });
+      // A read error reaches the counter, so the reader sees it as it would the file stream's own.
+      return pipeline(stream, counter, () => undefined);
+    },
   };
 }
 

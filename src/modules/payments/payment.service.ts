@@ -2,6 +2,7 @@ import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { BadUserInputError, ProblemList, type Problem } from '../../shared/errors';
 import { readCheckedFile, withSpreadsheetRows } from '../exchange/checked-file';
+import type { ReadProgress } from '../exchange/import-reader';
 import { PAYMENT_SCHEMA } from '../exchange/import-schemas';
 import type { TableSource } from '../exchange/table-reader';
 import { Money } from '../../shared/money';
@@ -34,8 +35,8 @@ export class PaymentService {
    * funder is a problem. Returns how many were newly booked.
    */
   /** POST /payments/import: the file's rows through `record`; one transaction per file, so one year per file. */
-  async importFile(source: TableSource, maxRows: number): Promise<PaymentImportResult> {
-    const { records, rows } = await readCheckedFile(source, PAYMENT_SCHEMA, maxRows);
+  async importFile(source: TableSource, maxRows: number, onProgress?: (progress: ReadProgress) => void): Promise<PaymentImportResult> {
+    const { records, rows } = await readCheckedFile(source, PAYMENT_SCHEMA, maxRows, onProgress);
     if (records.length === 0) return { rows: 0, year: null, recorded: 0, unchanged: 0, problems: [] };
     const year = records[0]!.year;
     const otherYears: Problem[] = records.flatMap((record, index) =>

@@ -5,7 +5,7 @@ import type { QueryRunner } from '../../shared/sql';
 import { requireViewer, type UseCaseContext } from '../../shared/use-case';
 import { assertMaySubmitRoster } from '../access/row-scope';
 import { writeAuditEvent, type AuditRecord } from '../audit/audit-log';
-import { ImportReader } from '../exchange/import-reader';
+import { ImportReader, type ReadProgress } from '../exchange/import-reader';
 import { ROSTER_SCHEMA } from '../exchange/import-schemas';
 import type { TableSource } from '../exchange/table-reader';
 import { RosterRowChecker, type StagedRosterRow } from './domain/roster-row';
@@ -44,6 +44,8 @@ export interface RosterFile {
   /** SHA-256 of the file, the idempotency key. */
   fileHash: string;
   maxRows: number;
+  /** An import job's progress hook (rows read, problems so far). */
+  onProgress?: (progress: ReadProgress) => void;
 }
 
 interface Submission {
@@ -152,7 +154,11 @@ export class RosterService {
 
 /** Streams the file into roster_staging; duplicates are found in the staging table, so a million rows stay flat. */
 async function stageFile(transaction: QueryRunner, fields: RosterImportFields, file: RosterFile): Promise<number> {
-  const reader = new ImportReader(file.source, ROSTER_SCHEMA, { maxRows: file.maxRows, detectDuplicates: false });
+  const reader = new ImportReader(file.source, ROSTER_SCHEMA, {
+    maxRows: file.maxRows,
+    detectDuplicates: false,
+    onProgress: file.onProgress,
+  });
   const checker = new RosterRowChecker({ asOf: fields.asOf, fieldPrefix: '', trackDuplicates: false });
   let batch: StagedRosterRow[] = [];
   let staged = 0;
