@@ -44,7 +44,17 @@ describe('README examples', () => {
   ].filter((file) => !existsSync(path.join(root, file)));
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // Import jobs on, as `npm start` has them (README "Large files: import jobs").
+    app = await startTestApp({
+      importJobs: {
+        asyncFromBytes: 5 * 1024 * 1024,
+        heartbeatMs: 200,
+        staleSeconds: 30,
+        pollingSeconds: 0.5,
+        expireSeconds: 3600,
+        retryLimit: 2,
+      },
+    });
     await writeDemoCity(app.db);
     await new Promise<void>((resolve) => app.server.httpServer.listen(0, '127.0.0.1', resolve));
     base = `127.0.0.1:${(app.server.httpServer.address() as AddressInfo).port}`;
