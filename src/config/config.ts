@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../shared/archive-limits';
 import type { HardshipCategory } from '../shared/domain';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from '../modules/eligibility/domain/precedence';
+import { DEFAULT_MINIMUM_COUNT } from '../modules/statistics/domain/dimensions';
 import { ConfigError } from './config-error';
 import type { Protections } from './protection-settings';
 import { readProtections } from './protections.config';
@@ -31,6 +32,8 @@ export interface AppConfig {
   explorer: boolean;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
   precedence: readonly HardshipCategory[];
+  /** Statistics withhold a figure counting 1 to this − 1 persons (PA_STATISTICS_MIN_COUNT, small-cell protection). */
+  statisticsMinimumCount: number;
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
   protections: Protections;
 }
@@ -127,6 +130,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     },
     uploadDirectory: environment.PA_UPLOAD_DIR ? path.resolve(environment.PA_UPLOAD_DIR) : null,
     precedence: readPrecedence(environment),
+    statisticsMinimumCount: readInteger(environment, 'PA_STATISTICS_MIN_COUNT', DEFAULT_MINIMUM_COUNT, 2, 1000),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
   };

@@ -58,6 +58,8 @@ export interface TestAppOptions {
   audit?: AuditLogOptions;
   /** The server's protections; rate limits are off unless given (tests send many requests). */
   protections?: Partial<Protections>;
+  /** Statistics' small-cell threshold (the server's default, 5, unless told). */
+  statisticsMinimumCount?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -68,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = await createServer({
     services: {
       db,
-      settings: { precedence: DEFAULT_PRECEDENCE },
+      settings: { precedence: DEFAULT_PRECEDENCE, statisticsMinimumCount: options.statisticsMinimumCount },
       logger,
       clock: options.clock ?? (options.now ? () => options.now! : undefined),
     },
