@@ -268,6 +268,15 @@ describe(`statistics (seed ${SEED})`, () => {
         expect(cell.count).toBe(kept.filter((fact) => fact.GENDER === cell.gender).length);
     });
 
+    it('should compute every cell, margin and total in one SQL statement', async () => {
+      for (const groupBy of [['COUNTY', 'AGE_BAND', 'PENSION_STATUS'], []]) {
+        const before = app.db.statementCount;
+        const answer = await app.graphql<Answer>(query(ALL_FIELDS), { year: YEAR, groupBy }, app.token('CIVIL_AFFAIRS'));
+        expect(answer.errors).toBeUndefined();
+        expect(app.db.statementCount - before).toBe(1);
+      }
+    });
+
     it('should count the entries active on a date when a date is given', async () => {
       const date = '2024-06-15';
       const answer = await app.graphql<Answer>(query(ALL_FIELDS), { date, groupBy: ['COUNTY', 'COUNTED_CATEGORY'] }, app.token('HRSS'));
