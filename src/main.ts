@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const db = DatabaseQueryRunner.over(orm);
 
     const server = await createServer({
-      services: { db, settings: { precedence: config.precedence }, logger },
+      services: { db, settings: { precedence: config.precedence, statisticsMinimumCount: config.statisticsMinimumCount }, logger },
       jwtSecret: config.jwtSecret,
       production: config.nodeEnv === 'production',
       explorer: config.explorer,

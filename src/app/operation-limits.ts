@@ -61,6 +61,8 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.dispatchReport': 1000,
   'Query.rosterComparison': 1000,
   'Query.subsidyScreening': 1000,
+  // One statement over the population plus the protection's search; as heavy as a report.
+  'Query.statistics': 1000,
 };
 
 /** Assumed length of lists without a `first` argument; their children are counted that many times. */
@@ -77,6 +79,8 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   'RosterComparison.removed': 100,
   'RosterComparison.changed': 100,
   'Query.subsidyScreening': 100,
+  'Statistics.cells': 100,
+  'Statistics.margins': 50,
 };
 
 /** Connections: the page size is `first` (its schema default when absent), capped as the server caps it. */

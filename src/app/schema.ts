@@ -14,6 +14,7 @@ import { BudgetResolver } from '../modules/budgets/budget.resolver';
 import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
 import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
 import { ReportsResolver } from '../modules/reports/reports.resolver';
+import { StatisticsResolver } from '../modules/statistics/statistics.resolver';
 import { DateScalar } from '../shared/graphql/scalars';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '../../schema/schema.graphql');
@@ -39,6 +40,8 @@ export const RESOLVERS = [
   SubsidyScreeningResolver,
   AuditResolver,
   ImportJobResolver,
+
+  StatisticsResolver,
 ] as const;
 
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../shared/archive-limits';
 import type { HardshipCategory } from '../shared/domain';
 import { DEFAULT_PRECEDENCE, parsePrecedence } from '../modules/eligibility/domain/precedence';
+import { DEFAULT_MINIMUM_COUNT } from '../modules/statistics/domain/dimensions';
 import { ConfigError } from './config-error';
 import type { Protections } from './protection-settings';
 import { readProtections } from './protections.config';
@@ -33,6 +34,8 @@ export interface AppConfig {
   importJobs: ImportJobSettings | null;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
   precedence: readonly HardshipCategory[];
+  /** Statistics withhold a figure counting 1 to this − 1 persons (PA_STATISTICS_MIN_COUNT, small-cell protection). */
+  statisticsMinimumCount: number;
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
   protections: Protections;
 }
@@ -155,6 +158,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
             retryLimit: readInteger(environment, 'PA_IMPORT_JOB_RETRIES', 2, 0, 10),
           },
     precedence: readPrecedence(environment),
+    statisticsMinimumCount: readInteger(environment, 'PA_STATISTICS_MIN_COUNT', DEFAULT_MINIMUM_COUNT, 2, 1000),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
   };

@@ -9,6 +9,8 @@ import type { QueryRunner } from './sql';
 
 export interface PolicySettings {
   precedence: readonly HardshipCategory[];
+  /** Statistics withhold figures counting fewer persons than this (PA_STATISTICS_MIN_COUNT; 5 when absent). */
+  statisticsMinimumCount?: number;
 }
 
 export interface UseCaseContext {

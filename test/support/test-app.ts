@@ -60,6 +60,9 @@ export interface TestAppOptions {
   protections?: Partial<Protections>;
   /** Import jobs (pg-boss and the worker in this process); off unless given. */
   importJobs?: ImportJobSettings;
+
+  /** Statistics' small-cell threshold (the server's default, 5, unless told). */
+  statisticsMinimumCount?: number;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -70,7 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = await createServer({
     services: {
       db,
-      settings: { precedence: DEFAULT_PRECEDENCE },
+      settings: { precedence: DEFAULT_PRECEDENCE, statisticsMinimumCount: options.statisticsMinimumCount },
       logger,
       clock: options.clock ?? (options.now ? () => options.now! : undefined),
     },

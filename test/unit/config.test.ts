@@ -9,6 +9,13 @@ describe('loadConfig', () => {
     expect(config.dataDir.endsWith('.data')).toBe(true);
     expect(config.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(config.precedence).toEqual(['RETURNED_POVERTY', 'TEKUN', 'DIBAO']);
+    expect(config.statisticsMinimumCount).toBe(5);
+  });
+
+  it('should read the statistics small-cell threshold, 2 to 1000', () => {
+    expect(loadConfig({ PA_STATISTICS_MIN_COUNT: '10' }).statisticsMinimumCount).toBe(10);
+    expect(() => loadConfig({ PA_STATISTICS_MIN_COUNT: '1' })).toThrow(/PA_STATISTICS_MIN_COUNT must be between 2 and 1000/);
+    expect(() => loadConfig({ PA_STATISTICS_MIN_COUNT: 'five' })).toThrow(/PA_STATISTICS_MIN_COUNT/);
   });
 
   it('should name the variable when a value is bad', () => {

@@ -21,6 +21,13 @@ const PERSON_READERS = allBut('FINANCE');
 const IMPORTERS = grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'TAX');
 const REPORT_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'DISABLED_FEDERATION');
 
+/**
+ * Statistics (issue 13): every department, each over its own rows (FINANCE over everyone, as its budget and
+ * dispatch figures are); small cells withheld. TAX reads neither counted category nor disability level.
+ */
+const STATISTICS_READERS = grant(...DEPARTMENTS);
+const STATISTICS_SPLIT_READERS = allBut('TAX');
+
 export type PermissionTable = Record<string, Record<string, Grant>>;
 
 export const PERMISSIONS: PermissionTable = {
@@ -35,6 +42,8 @@ export const PERMISSIONS: PermissionTable = {
     auditEvents: cityLevel('HRSS'),
     // Rows: the submitter's department (and city-level HRSS), checked in the service.
     importJob: IMPORTERS,
+
+    statistics: STATISTICS_READERS,
   },
   Mutation: {
     submitRoster: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
@@ -159,6 +168,29 @@ export const PERMISSIONS: PermissionTable = {
     ].map((field) => [field, IMPORTERS]),
   ),
   ImportProblem: { row: IMPORTERS, field: IMPORTERS, message: IMPORTERS },
+
+  Statistics: {
+    year: STATISTICS_READERS,
+    date: STATISTICS_READERS,
+    groupBy: STATISTICS_READERS,
+    minimumCount: STATISTICS_READERS,
+    cells: STATISTICS_READERS,
+    margins: STATISTICS_READERS,
+    total: STATISTICS_READERS,
+    suppressedCount: STATISTICS_READERS,
+  },
+  StatisticsCell: {
+    county: STATISTICS_READERS,
+    countedCategory: STATISTICS_SPLIT_READERS,
+    status: STATISTICS_READERS,
+    gender: STATISTICS_READERS,
+    ageBand: STATISTICS_READERS,
+    disabilityLevel: STATISTICS_SPLIT_READERS,
+    pensionStatus: STATISTICS_READERS,
+    count: STATISTICS_READERS,
+    amount: STATISTICS_READERS,
+    suppressed: STATISTICS_READERS,
+  },
   SubmitRosterResult: {
     added: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     exited: grant('CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
@@ -183,6 +215,15 @@ export const INPUT_PERMISSIONS: PermissionTable = {
     county: PERSON_READERS,
     category: allBut('FINANCE', 'TAX', 'DISABLED_FEDERATION'),
     disabilityLevels: allBut('FINANCE', 'TAX'),
+  },
+  StatisticsFilter: {
+    counties: STATISTICS_READERS,
+    categories: STATISTICS_SPLIT_READERS,
+    statuses: STATISTICS_READERS,
+    genders: STATISTICS_READERS,
+    ageBands: STATISTICS_READERS,
+    disabilityLevels: STATISTICS_SPLIT_READERS,
+    pensionStatuses: STATISTICS_READERS,
   },
 };
 

@@ -84,7 +84,8 @@ const ELIGIBLE_OR_TO_ENROL = sql.raw(`('ELIGIBLE', 'TO_ENROL')`);
 
 /**
  * One row per person (all persons, or `personIds`), set-based:
- *   person_id, on_roster (an entry active on countedOn), counted_category, county, status,
+ *   person_id, disability_level, pension_status (the one R4 read), on_roster (an entry active on countedOn),
+ *   counted_category, county, status,
  *   amount, city_share, county_share (numeric(12,2)).
  * Status as DESIGN.md §5; NEXT_YEAR category/county from the winning entry recognised Y-11-01..Y-12-31.
  */
@@ -116,6 +117,7 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
     }),
     facts as (
       select person.id as person_id, person.disability_level,
+             coalesce(status_then.pension_status, person.pension_status) as pension_status,
              counted.person_id is not null as on_roster,
              coalesce(counted.category, late.category) as counted_category,
              coalesce(counted.county, late.county) as county,
@@ -134,7 +136,7 @@ export function decisionsSql(options: DecisionOptions): SqlFragment {
       left join funding_rule rule on rule.county = counted.county and rule.year = ${year}
       where ${options.personIds ? sql`person.id = any(${[...options.personIds]}::int[])` : sql`true`}
     )
-    select person_id, disability_level, on_roster, counted_category, county, status,
+    select person_id, disability_level, pension_status, on_roster, counted_category, county, status,
            (case when status in ${ELIGIBLE_OR_TO_ENROL} then standard else 0 end)::numeric(12,2) as amount,
            -- R5: half-up to the cent (numeric round is half away from zero; amounts are never negative)
            (case when status in ${ELIGIBLE_OR_TO_ENROL} then round(standard * city_fraction, 2) else 0 end)::numeric(12,2) as city_share,
