@@ -10,8 +10,8 @@ import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/pay
 import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
 import { EligibilityResolver } from '../modules/eligibility/eligibility.resolver';
 import { BudgetResolver } from '../modules/budgets/budget.resolver';
-import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
-import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
+import { ComparisonEntryConnectionResolver, RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
+import { ScreeningEntryConnectionResolver, SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
 import { ReportsResolver } from '../modules/reports/reports.resolver';
 import { DateScalar } from '../shared/graphql/scalars';
 
@@ -35,7 +35,9 @@ export const RESOLVERS = [
   EligibilityResolver,
   BudgetResolver,
   RosterComparisonResolver,
+  ComparisonEntryConnectionResolver,
   SubsidyScreeningResolver,
+  ScreeningEntryConnectionResolver,
   AuditResolver,
 ] as const;
 
