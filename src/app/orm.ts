@@ -7,12 +7,23 @@ import { ProxyPayment } from '../modules/payments/proxy-payment.entity';
 import { Person } from '../modules/people/person.entity';
 import { RosterEntry } from '../modules/rosters/roster-entry.entity';
 import { RosterSubmission } from '../modules/rosters/roster-submission.entity';
+import { RosterEntryVersion } from '../modules/rosters/roster-entry-version.entity';
 import { initOrm, loadMigrations, migrate, ormOptions } from '../infrastructure/database/mikro-orm';
 import type { Logger } from '../infrastructure/logger';
 
 // The modules' entities, wired into MikroORM. Also the MikroORM CLI's config file (package.json "mikro-orm").
 
-export const ENTITIES = [County, Person, RosterSubmission, RosterEntry, ProxyPayment, FundingRule, AuditEvent, PensionStatusChange];
+export const ENTITIES = [
+  County,
+  Person,
+  RosterSubmission,
+  RosterEntry,
+  ProxyPayment,
+  FundingRule,
+  AuditEvent,
+  PensionStatusChange,
+  RosterEntryVersion,
+];
 
 export { migrate };
 
