@@ -1,4 +1,5 @@
 import type { HardshipCategory } from '../../src/shared/domain';
+import { MAX_PAGE_SIZE } from '../../src/shared/paging';
 import {
   budgetLimitSql,
   comparisonLimitSql,
@@ -79,12 +80,9 @@ export function reportCases(precedence: readonly HardshipCategory[], year: numbe
     limitSql: dispatchLimitSql(precedence, year, reportDate, populationDate),
     fromLimit: (rows: DispatchCell[]) => dispatchFromLimit(rows),
   });
-  const comparison = (data: { rosterComparison: Record<'added' | 'removed' | 'changed', Omit<ComparisonItem, 'kind'>[]> }) =>
-    (['added', 'removed', 'changed'] as const)
-      .flatMap((kind) => data.rosterComparison[kind].map((item) => ({ kind: kind.toUpperCase(), ...item })))
-      .sort((left, right) =>
-        left.kind === right.kind ? left.idNumber.localeCompare(right.idNumber) : left.kind.localeCompare(right.kind),
-      );
+  // The long lists are read as the API now serves them (issue 11): the first page of its connection, at
+  // the largest page size; their limit SQL stops at the same row.
+  const page = MAX_PAGE_SIZE;
   return [
     dispatch(`${year}-06`, `${year}-06-15`, `${year}-06-15`),
     dispatch(`${year}-11`, `${year}-11-15`, `${year}-10-31`),
@@ -96,26 +94,29 @@ export function reportCases(precedence: readonly HardshipCategory[], year: numbe
       fromLimit: (rows: BudgetLine[]) => rows,
     },
     {
-      name: 'rosterComparison Q3',
-      query: `{ rosterComparison(from: "${year}-06-30", to: "${year}-09-30") { added { idNumber name county before after } removed { idNumber name county before after } changed { idNumber name county before after } } }`,
-      fromApi: comparison,
-      limitSql: comparisonLimitSql(precedence, `${year}-06-30`, `${year}-09-30`),
+      name: `rosterComparison Q3 entries, first ${page}`,
+      query: `{ rosterComparison(from: "${year}-06-30", to: "${year}-09-30") { entries(first: ${page}) { edges { node { kind idNumber name county before after } } } } }`,
+      fromApi: (data: { rosterComparison: { entries: { edges: Array<{ node: ComparisonItem }> } } }) =>
+        data.rosterComparison.entries.edges.map(({ node }) => node),
+      limitSql: `${comparisonLimitSql(precedence, `${year}-06-30`, `${year}-09-30`)} limit ${page}`,
       fromLimit: (rows: ComparisonItem[]) =>
         rows.map(({ kind, idNumber, name, county, before, after }) => ({ kind, idNumber, name, county, before, after })),
     },
     {
-      name: `subsidyScreening(${year})`,
-      query: `{ subsidyScreening(year: ${year}) { disabilityLevel countedCategory person { idNumber name } } }`,
+      name: `subsidyScreeningPage(${year}), first ${page}`,
+      query: `{ subsidyScreeningPage(year: ${year}, first: ${page}) { edges { node { disabilityLevel countedCategory person { idNumber name } } } } }`,
       fromApi: (data: {
-        subsidyScreening: Array<{ disabilityLevel: number; countedCategory: string; person: { idNumber: string; name: string } }>;
+        subsidyScreeningPage: {
+          edges: Array<{ node: { disabilityLevel: number; countedCategory: string; person: { idNumber: string; name: string } } }>;
+        };
       }) =>
-        data.subsidyScreening.map((item) => ({
-          idNumber: item.person.idNumber,
-          name: item.person.name,
-          countedCategory: item.countedCategory,
-          disabilityLevel: item.disabilityLevel,
+        data.subsidyScreeningPage.edges.map(({ node }) => ({
+          idNumber: node.person.idNumber,
+          name: node.person.name,
+          countedCategory: node.countedCategory,
+          disabilityLevel: node.disabilityLevel,
         })),
-      limitSql: screeningLimitSql(precedence, year),
+      limitSql: `${screeningLimitSql(precedence, year)} limit ${page}`,
       fromLimit: (rows: ScreeningItem[]) => rows,
     },
   ];

@@ -8,6 +8,7 @@ import { ProxyPayment } from '../modules/payments/proxy-payment.entity';
 import { Person } from '../modules/people/person.entity';
 import { RosterEntry } from '../modules/rosters/roster-entry.entity';
 import { RosterSubmission } from '../modules/rosters/roster-submission.entity';
+import { RosterEntryVersion } from '../modules/rosters/roster-entry-version.entity';
 import { initOrm, loadMigrations, migrate, ormOptions } from '../infrastructure/database/mikro-orm';
 import type { Logger } from '../infrastructure/logger';
 
@@ -24,6 +25,8 @@ export const ENTITIES = [
   PensionStatusChange,
   ImportJob,
   ImportJobChunk,
+
+  RosterEntryVersion,
 ];
 
 export { migrate };

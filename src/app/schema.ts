@@ -11,8 +11,8 @@ import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/pay
 import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
 import { EligibilityResolver } from '../modules/eligibility/eligibility.resolver';
 import { BudgetResolver } from '../modules/budgets/budget.resolver';
-import { RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
-import { SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
+import { ComparisonEntryConnectionResolver, RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
+import { ScreeningEntryConnectionResolver, SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
 import { ReportsResolver } from '../modules/reports/reports.resolver';
 import { StatisticsResolver } from '../modules/statistics/statistics.resolver';
 import { DateScalar } from '../shared/graphql/scalars';
@@ -37,7 +37,9 @@ export const RESOLVERS = [
   EligibilityResolver,
   BudgetResolver,
   RosterComparisonResolver,
+  ComparisonEntryConnectionResolver,
   SubsidyScreeningResolver,
+  ScreeningEntryConnectionResolver,
   AuditResolver,
   ImportJobResolver,
 

@@ -1,7 +1,7 @@
 // Every error the API reports on purpose has a stable code. They are mapped to GraphQL errors in
 // one place, for GraphQL and HTTP alike: src/infrastructure/http/error-mapping.ts.
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE';
+export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'LIST_TOO_LARGE';
 
 export interface Problem {
   /** Spreadsheet row (header = 1) or 1-based position in an input list; null for a single argument. */

@@ -298,15 +298,20 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
     ['2023-06-30', '2024-12-30'],
   ] as const) {
     it(`should agree with a TypeScript comparison of the counted entries when comparing ${from} with ${to}`, async () => {
-      const rows = await new RosterComparisonQueries(app.db).compare({
-        from,
-        to,
-        precedence: DEFAULT_PRECEDENCE,
-        // City-level HRSS: every entry takes part (its entry scope is `true`).
-        viewer: CITY_HRSS,
-        category: null,
-        county: null,
-      });
+      const rows = await new RosterComparisonQueries(app.db).page(
+        {
+          from,
+          to,
+          precedence: DEFAULT_PRECEDENCE,
+          // City-level HRSS: every entry takes part (its entry scope is `true`).
+          viewer: CITY_HRSS,
+          category: null,
+          county: null,
+        },
+        null,
+        100_000,
+        null,
+      );
       const expected: string[] = [];
       for (const person of generated) {
         const before = countedEntry(person.entries, from, DEFAULT_PRECEDENCE);
@@ -328,14 +333,17 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
   }
 
   it('should agree with a TypeScript screening (R10) of level 3/4 persons on the 2024 proxy roster', async () => {
-    const rows = await new ReportsQueries(app.db).screening({
-      year: 2024,
-      precedence: DEFAULT_PRECEDENCE,
-      county: null,
-      // City-level HRSS sees every person.
-      viewer: CITY_HRSS,
-      currentYear: 2024,
-    });
+    const rows = await new ReportsQueries(app.db).screening(
+      {
+        year: 2024,
+        precedence: DEFAULT_PRECEDENCE,
+        county: null,
+        // City-level HRSS sees every person.
+        viewer: CITY_HRSS,
+        currentYear: 2024,
+      },
+      100_000,
+    );
     const expected = generated
       .filter((person) => person.disabilityLevel === 3 || person.disabilityLevel === 4)
       .map((person) => ({

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, BadUserInputError } from '../../shared/errors';
+import { ListTooLargeError, MAX_UNPAGED_LIST } from '../../shared/paging';
 import type { Logger } from '../logger';
 
 // The one place where errors become answers, for GraphQL and for the plain HTTP routes (files in and
@@ -12,11 +13,14 @@ export interface ErrorBody {
   code: string;
   message: string;
   problems?: BadUserInputError['problems'];
+  /** LIST_TOO_LARGE: the list, its limit and the paged field to read it with. */
+  list?: { field: string; limit: number; instead: string };
 }
 
 function bodyOf(error: AppError): ErrorBody {
   const body: ErrorBody = { code: error.code, message: error.message };
   if (error instanceof BadUserInputError) body.problems = error.problems;
+  if (error instanceof ListTooLargeError) body.list = { field: error.field, limit: MAX_UNPAGED_LIST, instead: error.instead };
   return body;
 }
 

@@ -39,6 +39,7 @@ export const PERMISSIONS: PermissionTable = {
     dispatchReport: REPORT_READERS,
     rosterComparison: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     subsidyScreening: grant('HRSS', 'DISABLED_FEDERATION'),
+    subsidyScreeningPage: grant('HRSS', 'DISABLED_FEDERATION'),
     auditEvents: cityLevel('HRSS'),
     // Rows: the submitter's department (and city-level HRSS), checked in the service.
     importJob: IMPORTERS,
@@ -117,6 +118,7 @@ export const PERMISSIONS: PermissionTable = {
     amount: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
   },
   ComparisonEntry: {
+    kind: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     idNumber: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     name: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     county: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
@@ -127,11 +129,27 @@ export const PERMISSIONS: PermissionTable = {
     added: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     removed: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     changed: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
+    entries: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
+  },
+  ComparisonEntryEdge: {
+    cursor: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
+    node: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
+  },
+  ComparisonEntryConnection: {
+    edges: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
+    pageInfo: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
+    totalCount: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
   },
   ScreeningEntry: {
     person: grant('HRSS', 'DISABLED_FEDERATION'),
     countedCategory: grant('HRSS', 'DISABLED_FEDERATION'),
     disabilityLevel: grant('HRSS', 'DISABLED_FEDERATION'),
+  },
+  ScreeningEntryEdge: { cursor: grant('HRSS', 'DISABLED_FEDERATION'), node: grant('HRSS', 'DISABLED_FEDERATION') },
+  ScreeningEntryConnection: {
+    edges: grant('HRSS', 'DISABLED_FEDERATION'),
+    pageInfo: grant('HRSS', 'DISABLED_FEDERATION'),
+    totalCount: grant('HRSS', 'DISABLED_FEDERATION'),
   },
   AuditEvent: {
     id: cityLevel('HRSS'),

@@ -6,7 +6,9 @@ import { IdNumber } from '../../shared/id-number';
 import { PeopleQueries, type PersonRow, type PersonSearch } from './people.queries';
 import type { PersonConnection, PersonFilterInput } from './person.types';
 
-export const MAX_PAGE_SIZE = 500;
+import { MAX_PAGE_SIZE } from '../../shared/paging';
+
+export { MAX_PAGE_SIZE };
 
 const CURSOR_PREFIX = 'person:';
 const MAX_PERSON_ID = 2_147_483_647;

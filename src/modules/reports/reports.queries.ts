@@ -57,8 +57,18 @@ export class ReportsQueries {
       order by decision.county, decision.counted_category`);
   }
 
-  screening(query: ScreeningQuery): Promise<ScreeningRow[]> {
-    return this.db.rows<ScreeningRow>(screeningSql(query));
+  /** At most `limit` rows after the ID number `after` (keyset), in ID number order. */
+  screening(query: ScreeningQuery, limit: number, after: string | null = null): Promise<ScreeningRow[]> {
+    return this.db.rows<ScreeningRow>(sql`
+      select * from (${screeningSql(query)}) screening
+      where ${after === null ? sql`true` : sql`screening."idNumber" > ${after}`}
+      order by screening."idNumber" limit ${limit}`);
+  }
+
+  screeningCount(query: ScreeningQuery): Promise<number> {
+    return this.db
+      .one<{ count: number }>(sql`select count(*)::int as count from (${screeningSql(query)}) screening`)
+      .then((row) => row?.count ?? 0);
   }
 }
 

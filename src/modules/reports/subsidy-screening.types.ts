@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
-import { PersonNode } from '../people/person.types';
+import { PageInfo, PersonNode } from '../people/person.types';
 
 @ObjectType('ScreeningEntry', {
   description: 'R10: a level 3/4 disabled person already proxy-paid this year; remove from the federation subsidy',
@@ -15,4 +15,25 @@ export class ScreeningEntryNode {
 
   @Field(() => Int)
   disabilityLevel!: number;
+}
+
+@ObjectType('ScreeningEntryEdge')
+export class ScreeningEntryEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => ScreeningEntryNode)
+  node!: ScreeningEntryNode;
+}
+
+@ObjectType('ScreeningEntryConnection', { description: 'R10 in pages: subsidyScreening in ID number order' })
+export class ScreeningEntryConnection {
+  @Field(() => [ScreeningEntryEdge])
+  edges!: ScreeningEntryEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Counted only when asked for. */
+  countTotal!: () => Promise<number>;
 }

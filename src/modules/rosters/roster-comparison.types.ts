@@ -1,9 +1,20 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory } from '../../shared/domain';
+import { PageInfo } from '../people/person.types';
+import type { ComparisonKind } from './roster-comparison.queries';
+
+export const ComparisonKindEnum = { ADDED: 'ADDED', REMOVED: 'REMOVED', CHANGED: 'CHANGED' } as const satisfies Record<
+  ComparisonKind,
+  ComparisonKind
+>;
+registerEnumType(ComparisonKindEnum, { name: 'ComparisonKind', description: 'Which list of the comparison an entry belongs to' });
 
 @ObjectType('ComparisonEntry', { description: 'A person whose counted roster place differs between the two dates' })
 export class ComparisonEntryNode {
+  @Field(() => ComparisonKindEnum, { description: 'added, removed or changed' })
+  kind!: ComparisonKind;
+
   @Field(() => String)
   idNumber!: string;
 
@@ -20,14 +31,36 @@ export class ComparisonEntryNode {
   after!: HardshipCategory | null;
 }
 
+@ObjectType('ComparisonEntryEdge')
+export class ComparisonEntryEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => ComparisonEntryNode)
+  node!: ComparisonEntryNode;
+}
+
+@ObjectType('ComparisonEntryConnection', { description: 'R3 in pages, in (kind, ID number) order' })
+export class ComparisonEntryConnection {
+  @Field(() => [ComparisonEntryEdge])
+  edges!: ComparisonEntryEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Counted only when asked for. */
+  countTotal!: () => Promise<number>;
+}
+
+/**
+ * R3 between two dates. Nothing is read until a field asks: the three lists share one statement
+ * (each bounded by MAX_UNPAGED_LIST), `entries` reads one page per call.
+ */
 @ObjectType('RosterComparison', { description: 'R3: who was added, removed or changed category/county between two dates' })
 export class RosterComparisonNode {
-  @Field(() => [ComparisonEntryNode])
-  added!: ComparisonEntryNode[];
+  /** The lists of `added`, `removed` and `changed` (one statement, memoised). */
+  list!: (kind: ComparisonKind) => Promise<ComparisonEntryNode[]>;
 
-  @Field(() => [ComparisonEntryNode])
-  removed!: ComparisonEntryNode[];
-
-  @Field(() => [ComparisonEntryNode])
-  changed!: ComparisonEntryNode[];
+  /** A page of `entries`. */
+  page!: (kind: ComparisonKind | null, first: number, after: string | null) => Promise<ComparisonEntryConnection>;
 }

@@ -86,6 +86,32 @@ export function lastSubmissionOf(
     where category = ${category} and county = ${county} order by submitted_at desc, id desc limit 1`);
 }
 
+/** The most conflicts a submission keeps for the re-import short cut; a longer list is recomputed. */
+export const KEPT_CONFLICTS = 10_000;
+
+/** What an applied file import keeps beside its counts, to answer the same file again without the work. */
+export interface KeptOutcome {
+  precedence: HardshipCategory[];
+  conflicts: RosterConflict[];
+}
+
+/**
+ * The roster's latest submission when it applied this very file (hash) as of this date and no roster
+ * entry anywhere has changed since (roster_entry_version still at the value it recorded): then a new
+ * full run of the file would find the same counts and conflicts. One indexed statement.
+ */
+export function findUnchangedApplication(
+  db: QueryRunner,
+  roster: { category: HardshipCategory; county: string; asOf: string; fileHash: string },
+): Promise<{ added: number; unchanged: number; outcome: KeptOutcome } | undefined> {
+  return db.one(sql`
+    select latest.added, latest.unchanged, latest.outcome
+    from (select added, unchanged, outcome, file_hash, as_of, entries_version from roster_submission
+          where category = ${roster.category} and county = ${roster.county} order by submitted_at desc, id desc limit 1) latest
+    join roster_entry_version current on current.id = 1 and current.version = latest.entries_version
+    where latest.file_hash = ${roster.fileHash} and latest.as_of = ${roster.asOf}::date and latest.outcome is not null`);
+}
+
 /** Open entries (exited_on is null) of the submitted roster, aliased `open_entry`. */
 function openEntryOfRoster(params: StagedRosterParams): SqlFragment {
   return sql`open_entry.category = ${params.category} and open_entry.county = ${params.county} and open_entry.exited_on is null`;
@@ -188,6 +214,9 @@ async function mergeWithPlanner(
   if (!params.dryRun) {
     // Two submissions of the same roster at once would each exit the other's additions: serialise them.
     await transaction.rows(sql`select pg_advisory_xact_lock(hashtext(${`roster:${params.category}:${params.county}`}))`);
+    // The roster_entry version row, locked before the conflicts are read: no other write to roster_entry
+    // lands between them and this commit, so the version recorded below describes what was read.
+    await transaction.execute(sql`update roster_entry_version set version = version + 1 where id = 1`);
   }
   const conflicts = await findConflicts(transaction, params, precedence);
   if (params.dryRun) return { ...(await countChanges(transaction, params)), conflicts };
@@ -238,9 +267,14 @@ async function mergeWithPlanner(
   );
 
   const counts = { added, exited, unchanged: staged - added };
+  const outcome: KeptOutcome | null =
+    params.fileHash !== null && conflicts.length <= KEPT_CONFLICTS ? { precedence: [...precedence], conflicts } : null;
   await transaction.execute(
     sql`
-    update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged} where id = ${submissionId}`,
+    update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged},
+      entries_version = (select version from roster_entry_version where id = 1),
+      outcome = ${outcome === null ? null : JSON.stringify(outcome)}::jsonb
+    where id = ${submissionId}`,
   );
   return { ...counts, conflicts };
 }

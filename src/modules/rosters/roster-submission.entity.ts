@@ -5,7 +5,7 @@ import { County } from '../counties/county.entity';
 /** One whole-list submission of a roster (mutation or file import): who, when, what it changed. */
 @Entity({ tableName: 'roster_submission' })
 export class RosterSubmission {
-  [OptionalProps]?: 'submittedAt' | 'fileHash' | 'submitterCounty' | 'added' | 'exited' | 'unchanged';
+  [OptionalProps]?: 'submittedAt' | 'fileHash' | 'submitterCounty' | 'added' | 'exited' | 'unchanged' | 'entriesVersion' | 'outcome';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -41,6 +41,17 @@ export class RosterSubmission {
   /** SHA-256 of an imported file; null for a submission through GraphQL. */
   @Property({ type: 'string', length: 64, nullable: true })
   fileHash: string | null = null;
+
+  /**
+   * roster_entry_version.version right after this submission's merge: while it is still the current
+   * version, no roster entry anywhere has changed since (the re-import short cut relies on it).
+   */
+  @Property({ type: 'bigint', nullable: true })
+  entriesVersion: string | null = null;
+
+  /** What a file import reported beside the counts (conflicts and the precedence they were decided with), for the short cut; null when too long to keep. */
+  @Property({ type: 'json', nullable: true })
+  outcome: unknown = null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   submittedAt: Date = new Date();
