@@ -32,6 +32,7 @@ function reportsQuery(viewer: Viewer): string {
   return `{
     june: dispatchReport(month: "2024-06"${county}) { month reportDate year rows { ${row} } total { ${row} } }
     november: dispatchReport(month: "2024-11"${county}) { month reportDate year rows { ${row} } total { ${row} } }
+    trend: dispatchTrend(from: "2024-01", to: "2024-12"${county}) { month rows { ${row} } total { ${row} } }
     budget(year: 2024${county}) { year amount lines { county department persons amount cityShare countyShare } }
     rosterComparison(from: "2024-01-01", to: "2024-09-30"${county}) {
       added { idNumber county before after } removed { idNumber county before after } changed { idNumber county before after }

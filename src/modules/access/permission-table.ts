@@ -30,6 +30,7 @@ export const PERMISSIONS: PermissionTable = {
     eligibility: PERSON_READERS,
     budget: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     dispatchReport: REPORT_READERS,
+    dispatchTrend: REPORT_READERS,
     rosterComparison: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     subsidyScreening: grant('HRSS', 'DISABLED_FEDERATION'),
     auditEvents: cityLevel('HRSS'),
