@@ -66,20 +66,11 @@ export function contributingAgeSql(year: number, birthDate: SqlFragment): SqlFra
   return sql`(${birthDate} between ${`${year - CONTRIBUTING_AGE.to}-01-01`}::date and ${`${year - CONTRIBUTING_AGE.from}-12-31`}::date)`;
 }
 
-/**
- * 0 INELIGIBLE, 1 TO_ENROL, 2 ELIGIBLE, from the age test and a pension status code (DESIGN.md §5,
- * for a person with an entry active on the population date).
- */
-function eligibilityCodeSql(year: number, birthDate: SqlFragment, statusCode: SqlFragment): SqlFragment {
-  return sql`(case when not ${contributingAgeSql(year, birthDate)} then 0
-    else case ${statusCode} when ${sql.raw(String(STATUS_NOT_ENROLLED))} then 1 when ${sql.raw(String(STATUS_ENROLLED[0]))} then 2
-    when ${sql.raw(String(STATUS_ENROLLED[1]))} then 2 else 0 end end)`;
-}
-
 /** Runs a report statement with parallel query off (serial plans were faster in every case measured). */
 export function serialRows<T>(db: QueryRunner, statement: SqlFragment): Promise<T[]> {
   return db.transaction(async (transaction) => {
-    await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    // One statement for both settings: a serial plan, and memory for hashing the grouped codes rather than sorting them.
+    await transaction.rows(sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`);
     return transaction.rows<T>(statement);
   });
 }
@@ -111,12 +102,14 @@ const min = (dates: readonly string[]) => dates.reduce((left, right) => (right <
  * R11/R12 for several months in one pass (DESIGN.md §5): per month, county and counted category, the
  * dispatch report's tallies. Each table is read once:
  *   counted      one row per person: the packed R8 key of each month (min over the entries active on its population date)
- *   status_then  one row per person with history: per month the (date, id)-packed latest change on or before the
- *                report date with its status code in the low 3 bits, and the earliest change's previous status
+ *   status_then  one row per person with history: per month the status code on the report date, i.e. of the latest
+ *                change on or before it ((date, id) packed, code in the low 3 bits), else the earliest change's previous status
  *   paid         one row per paid person: per month the sum of that year's payments paid by the report date
+ *   facts        per person: its keys, status codes, payments, the age test of each year asked and the disability mark
  *   decided      per person and month a small code: (rank * 1000 + county offset) * 16 + eligibility * 4 + paid * 2 + disabled
  *   grouped      persons with the same codes in every month, counted once (most persons never change)
- * and the groups are unfolded into the months. Only non-empty cells come back.
+ * and the groups are unfolded into the months. `offset 0` keeps each stage's columns computed once per row
+ * (otherwise the planner pulls the expressions up and evaluates them once per use). Only non-empty cells come back.
  */
 export function dispatchTrendSql(
   months: readonly TrendMonth[],
@@ -126,71 +119,95 @@ export function dispatchTrendSql(
   if (months.length === 0) throw new Error('dispatchTrendSql needs at least one month');
   const populationDates = months.map((month) => month.populationDate);
   const reportDates = months.map((month) => month.reportDate);
-  const years = months.map((month) => month.year);
-  const entry = sql.raw('entry');
-  const change = sql.raw('change');
-  const each = <T>(render: (month: TrendMonth, index: number) => T): T[] => months.map(render);
+  const years = [...new Set(months.map((month) => month.year))];
+  const raw = (text: string) => sql.raw(text);
+  const each = (render: (month: TrendMonth, index: number) => SqlFragment): SqlFragment => sql.join(months.map(render), ', ');
   const changeKey = sql`(((change.changed_on - date '2000-01-01')::bigint * 2147483648 + change.id) * 8)`;
   const offset = countyOffset(county);
-  const inCounty = (key: SqlFragment) => (offset === null ? sql`true` : sql`${key} % 1000 = ${offset}`);
-  const columns = (prefix: string) => sql.raw(months.map((_, index) => `${prefix}${index}`).join(', '));
-
-  const countedColumns = each(
-    (month, index) =>
-      sql`min(${packedKeySql(precedence, entry)}) filter (where ${activeOnSql(entry, month.populationDate)}) as ${sql.raw(`k${index}`)}`,
-  );
-  const statusColumns = each(
-    (month, index) =>
-      sql`max(${changeKey} + ${statusCodeSql(sql`${change}.status`)}) filter (where change.changed_on <= ${month.reportDate}::date) as ${sql.raw(`s${index}`)}`,
-  );
-  const paidColumns = each(
-    (month, index) =>
-      sql`sum(amount) filter (where year = ${month.year} and paid_on <= ${month.reportDate}::date) as ${sql.raw(`a${index}`)}`,
-  );
-  const decidedColumns = each((month, index) => {
-    const k = sql.raw(`counted.k${index}`);
-    const status = sql`coalesce((coalesce(status_then.${sql.raw(`s${index}`)}, status_then.first_previous) % 8)::int, ${statusCodeSql(sql`person.pension_status`)})`;
-    const eligibility = eligibilityCodeSql(month.year, sql`person.birth_date`, status);
-    return sql`case when ${k} is null or not ${inCounty(k)} then null
-      else ((${k} / ${sql.raw(String(KEY_RANK))}) * 1000 + ${k} % 1000)::int * 16 + ${eligibility} * 4
-        + case when paid.${sql.raw(`a${index}`)} is not null and ${eligibility} > 0 then 2 else 0 end
-        + case when person.disability_level in (3, 4) then 1 else 0 end end as ${sql.raw(`c${index}`)},
-      case when ${eligibility} > 0 then paid.${sql.raw(`a${index}`)} end as ${sql.raw(`a${index}`)}`;
-  });
-  const unfolded = each((_, index) => sql.raw(`(${index}, c${index}, a${index})`));
-  const amounts = each((_, index) => sql.raw(`sum(a${index}) as a${index}`));
+  const columns = (prefix: string) => raw(months.map((_, index) => `${prefix}${index}`).join(', '));
   const personsInCounty =
     county === null
       ? sql`true`
       : sql`entry.person_id in (select in_county.person_id from roster_entry in_county where in_county.county = ${county})`;
+  const keyed = sql.raw('keyed');
 
   return sql`
     with counted as (
-      select entry.person_id, ${sql.join(countedColumns, ', ')}
-      from roster_entry entry
-      where entry.recognized_on <= ${max(populationDates)}::date and (entry.exited_on is null or entry.exited_on > ${min(populationDates)}::date)
-        and ${personsInCounty}
-      group by entry.person_id
+      select keyed.person_id, ${each((month, index) => sql`min(keyed.k) filter (where ${activeOnSql(keyed, month.populationDate)}) as ${raw(`k${index}`)}`)}
+      from (
+        select entry.person_id, ${packedKeySql(precedence, sql.raw('entry'))} as k, entry.recognized_on, entry.exited_on
+        from roster_entry entry
+        where entry.recognized_on <= ${max(populationDates)}::date and (entry.exited_on is null or entry.exited_on > ${min(populationDates)}::date)
+          and ${personsInCounty}
+        offset 0
+      ) ${keyed}
+      group by keyed.person_id
     ),
     status_then as (
-      select change.person_id, min(${changeKey} + ${statusCodeSql(sql`${change}.previous_status`)}) as first_previous, ${sql.join(statusColumns, ', ')}
-      from pension_status_change change
-      group by change.person_id
+      select person_id, ${each((_, index) => sql`(coalesce(${raw(`s${index}`)}, first_previous) % 8)::int as ${raw(`s${index}`)}`)}
+      from (
+        select change.person_id, min(change.previous_key) as first_previous,
+               ${each((month, index) => sql`max(change.key) filter (where change.changed_on <= ${month.reportDate}::date) as ${raw(`s${index}`)}`)}
+        from (
+          select change.person_id, change.changed_on, ${changeKey} + ${statusCodeSql(sql`change.status`)} as key,
+                 ${changeKey} + ${statusCodeSql(sql`change.previous_status`)} as previous_key
+          from pension_status_change change
+          offset 0
+        ) change
+        group by change.person_id
+      ) changes
     ),
     paid as (
-      select person_id, ${sql.join(paidColumns, ', ')}
-      from proxy_payment
-      where year between ${Math.min(...years)} and ${Math.max(...years)} and paid_on <= ${max(reportDates)}::date
+      -- Cents as bigint: summing integers is cheaper than numeric, and exact.
+      select person_id, ${each((month, index) => sql`sum(cents) filter (where year = ${month.year} and paid_on <= ${month.reportDate}::date) as ${raw(`a${index}`)}`)}
+      from (
+        select person_id, year, paid_on, (amount * 100)::bigint as cents from proxy_payment
+        where year between ${Math.min(...years)} and ${Math.max(...years)} and paid_on <= ${max(reportDates)}::date
+        offset 0
+      ) payment
       group by person_id
     ),
-    decided as (
-      select ${sql.join(decidedColumns, ', ')}
+    facts as (
+      select ${each(
+        (
+          _,
+          index,
+        ) => sql`case when counted.${raw(`k${index}`)} is not null ${offset === null ? sql`` : sql`and counted.${raw(`k${index}`)} % 1000 = ${offset}`}
+               then ((counted.${raw(`k${index}`)} / ${raw(String(KEY_RANK))}) * 1000 + counted.${raw(`k${index}`)} % 1000)::int end as ${raw(`cell${index}`)}`,
+      )},
+             ${each((_, index) => sql`coalesce(status_then.${raw(`s${index}`)}, ${statusCodeSql(sql`person.pension_status`)}) as ${raw(`s${index}`)}`)},
+             ${sql.join(
+               years.map((year) => sql`${contributingAgeSql(year, sql`person.birth_date`)} as ${raw(`age${year}`)}`),
+               ', ',
+             )},
+             ${each((_, index) => sql`paid.${raw(`a${index}`)}`)},
+             case when person.disability_level in (3, 4) then 1 else 0 end as disabled
       from counted join person on person.id = counted.person_id
       left join status_then on status_then.person_id = counted.person_id
       left join paid on paid.person_id = counted.person_id
+      offset 0
+    ),
+    eligibility as (
+      select ${each(
+        (
+          month,
+          index,
+        ) => sql`${raw(`cell${index}`)}, case when not ${raw(`age${month.year}`)} then 0 when ${raw(`s${index}`)} = ${raw(String(STATUS_NOT_ENROLLED))} then 1
+               when ${raw(`s${index}`)} in (${raw(STATUS_ENROLLED.join(', '))}) then 2 else 0 end as ${raw(`e${index}`)}, ${raw(`a${index}`)}`,
+      )}, disabled
+      from facts
+      offset 0
+    ),
+    decided as (
+      select ${each(
+        (_, index) => sql`${raw(`cell${index}`)} * 16 + ${raw(`e${index}`)} * 4
+               + case when ${raw(`a${index}`)} is not null and ${raw(`e${index}`)} > 0 then 2 else 0 end + disabled as ${raw(`c${index}`)},
+             case when ${raw(`e${index}`)} > 0 then ${raw(`a${index}`)} end as ${raw(`a${index}`)}`,
+      )}
+      from eligibility
     ),
     grouped as (
-      select ${columns('c')}, count(*) as n, ${sql.join(amounts, ', ')}
+      select ${columns('c')}, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
       from decided group by ${columns('c')}
     ),
     cells as (
@@ -201,13 +218,13 @@ export function dispatchTrendSql(
              sum(grouped.n) filter (where unfolded.c / 2 % 2 = 1) as paid,
              sum(unfolded.a) as amount,
              sum(grouped.n) filter (where unfolded.c % 2 = 1) as disabled
-      from grouped cross join lateral (values ${sql.join(unfolded, ', ')}) as unfolded (i, c, a)
+      from grouped cross join lateral (values ${each((_, index) => raw(`(${index}, c${index}, a${index})`))}) as unfolded (i, c, a)
       where unfolded.c is not null
       group by unfolded.i, unfolded.c / 16
     )
     select i as "monthIndex", ${countyOfOffsetSql(sql`cell % 1000`)} as county, ${categoryOfRankSql(precedence, sql`cell / 1000`)} as category,
            persons::int as persons, coalesce(eligible, 0)::int as eligible, coalesce(enrolled, 0)::int as enrolled,
-           coalesce(paid, 0)::int as "proxyPaid", coalesce(amount, 0)::numeric(14,2)::text as "proxyPaidAmount",
+           coalesce(paid, 0)::int as "proxyPaid", (coalesce(amount, 0) / 100.0)::numeric(14,2)::text as "proxyPaidAmount",
            coalesce(disabled, 0)::int as "disabledLevel34"
     from cells
     order by i, county, category`;
