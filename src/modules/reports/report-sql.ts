@@ -131,6 +131,10 @@ export function dispatchTrendSql(
       ? sql`true`
       : sql`entry.person_id in (select in_county.person_id from roster_entry in_county where in_county.county = ${county})`;
   const keyed = sql.raw('keyed');
+  // One month: no fences after the joins and no grouping of equal code vectors (a vector of one code is the
+  // cell itself), so that the planner makes it one aggregate over the joins, as the bench's limit SQL.
+  const single = months.length === 1;
+  const fence = single ? sql`` : sql`offset 0`;
 
   return sql`
     with counted as (
@@ -186,7 +190,7 @@ export function dispatchTrendSql(
       from counted join person on person.id = counted.person_id
       left join status_then on status_then.person_id = counted.person_id
       left join paid on paid.person_id = counted.person_id
-      offset 0
+      ${fence}
     ),
     eligibility as (
       select ${each(
@@ -197,7 +201,7 @@ export function dispatchTrendSql(
                when ${raw(`s${index}`)} in (${raw(STATUS_ENROLLED.join(', '))}) then 2 else 0 end as ${raw(`e${index}`)}, ${raw(`a${index}`)}`,
       )}, disabled
       from facts
-      offset 0
+      ${fence}
     ),
     decided as (
       select ${each(
@@ -207,19 +211,25 @@ export function dispatchTrendSql(
       )}
       from eligibility
     ),
-    grouped as (
-      select ${columns('c')}, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
-      from decided group by ${columns('c')}
-    ),
+    grouped as (${
+      single
+        ? sql`select c0, 1 as n, a0 from decided`
+        : sql`select ${columns('c')}, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
+      from decided group by ${columns('c')}`
+    }),
     cells as (
       select unfolded.i, unfolded.c / 16 as cell,
-             sum(grouped.n) as persons,
-             sum(grouped.n) filter (where unfolded.c / 4 % 4 > 0) as eligible,
-             sum(grouped.n) filter (where unfolded.c / 4 % 4 = 2) as enrolled,
-             sum(grouped.n) filter (where unfolded.c / 2 % 2 = 1) as paid,
+             sum(n) as persons,
+             sum(n) filter (where unfolded.c / 4 % 4 > 0) as eligible,
+             sum(n) filter (where unfolded.c / 4 % 4 = 2) as enrolled,
+             sum(n) filter (where unfolded.c / 2 % 2 = 1) as paid,
              sum(unfolded.a) as amount,
-             sum(grouped.n) filter (where unfolded.c % 2 = 1) as disabled
-      from grouped cross join lateral (values ${each((_, index) => raw(`(${index}, c${index}, a${index})`))}) as unfolded (i, c, a)
+             sum(n) filter (where unfolded.c % 2 = 1) as disabled
+      from ${
+        single
+          ? sql`(select 0 as i, c0 as c, a0 as a, n from grouped) unfolded`
+          : sql`grouped cross join lateral (values ${each((_, index) => raw(`(${index}, c${index}, a${index})`))}) as unfolded (i, c, a)`
+      }
       where unfolded.c is not null
       group by unfolded.i, unfolded.c / 16
     )
