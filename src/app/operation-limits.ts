@@ -17,7 +17,8 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { DEFAULT_REPORT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_UNPAGED_LIST } from '../shared/paging';
+import { MAX_PAGE_SIZE } from '../modules/people/person.service';
+import { MAX_TREND_MONTHS } from '../modules/reports/report-arguments';
 import type { OperationLimits } from '../config/protection-settings';
 
 export type { OperationLimits };
@@ -59,12 +60,10 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.auditEvents': 5,
   'Query.budget': 500,
   'Query.dispatchReport': 1000,
+  // One statement for all its months (at most twice one month's report, measured), plus its months' rows below.
+  'Query.dispatchTrend': 2000,
   'Query.rosterComparison': 1000,
   'Query.subsidyScreening': 1000,
-  // One statement over the population plus the protection's search; as heavy as a report.
-  'Query.statistics': 1000,
-  'Query.subsidyScreeningPage': 1000,
-  'RosterComparison.entries': 5,
 };
 
 /** Assumed length of lists without a `first` argument; their children are counted that many times. */
@@ -72,37 +71,41 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   // A connection's edges are its page: counted once, by `first`, at the connection field.
   'PersonConnection.edges': 1,
   'AuditEventConnection.edges': 1,
-  'ScreeningEntryConnection.edges': 1,
-  'ComparisonEntryConnection.edges': 1,
   'Person.rosterEntries': 3,
   'Person.payments': 5,
   'Eligibility.reasons': 5,
   'Budget.lines': 28,
   'DispatchReport.rows': 15,
-  // Lists without paging arguments: counted at the most they may return (longer ones are LIST_TOO_LARGE),
-  // so that selecting many fields on them costs what it would cost at that size.
-  'RosterComparison.added': MAX_UNPAGED_LIST,
-  'RosterComparison.removed': MAX_UNPAGED_LIST,
-  'RosterComparison.changed': MAX_UNPAGED_LIST,
-  'Query.subsidyScreening': MAX_UNPAGED_LIST,
-  'Statistics.cells': 100,
-  'Statistics.margins': 50,
+  'RosterComparison.added': 100,
+  'RosterComparison.removed': 100,
+  'RosterComparison.changed': 100,
+  'Query.subsidyScreening': 100,
 };
 
 /** Connections: the page size is `first` (its schema default when absent), capped as the server caps it. */
-const PAGED_FIELDS: ReadonlyMap<string, number> = new Map([
-  ['Query.persons', 50],
-  ['Query.auditEvents', 50],
-  ['Query.subsidyScreeningPage', DEFAULT_REPORT_PAGE_SIZE],
-  ['RosterComparison.entries', DEFAULT_REPORT_PAGE_SIZE],
-]);
+const PAGED_FIELDS = new Set(['Query.persons', 'Query.auditEvents']);
+
+/** Lists whose length is the number of months between the `from` and `to` arguments ("YYYY-MM"). */
+const MONTH_RANGE_FIELDS = new Set(['Query.dispatchTrend']);
+
+/** Months from `from` to `to` inclusive; MAX_TREND_MONTHS when they cannot be read (the service refuses them anyway). */
+export function monthsAsked(args: Record<string, unknown>): number {
+  const index = (value: unknown) => {
+    const match = typeof value === 'string' ? /^(\d{4})-(\d{2})$/.exec(value) : null;
+    return match ? Number(match[1]) * 12 + Number(match[2]) : null;
+  };
+  const from = index(args.from);
+  const to = index(args.to);
+  if (from === null || to === null) return MAX_TREND_MONTHS;
+  return Math.max(1, Math.min(MAX_TREND_MONTHS, to - from + 1));
+}
 
 const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const key = `${type.name}.${field.name}`;
   const own = FIELD_COSTS[key] ?? 1;
-  const defaultPage = PAGED_FIELDS.get(key);
-  if (defaultPage !== undefined) {
-    const first = typeof args.first === 'number' ? args.first : defaultPage;
+  if (MONTH_RANGE_FIELDS.has(key)) return own + monthsAsked(args) * childComplexity;
+  if (PAGED_FIELDS.has(key)) {
+    const first = typeof args.first === 'number' ? args.first : 50;
     return own + Math.max(0, Math.min(first, MAX_PAGE_SIZE)) * childComplexity;
   }
   const listed = LIST_SIZES[key];

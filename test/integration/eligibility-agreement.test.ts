@@ -3,6 +3,7 @@ import { decideEligibility, type FundingRuleFacts } from '../../src/modules/elig
 import { countedEntry, DEFAULT_PRECEDENCE, type DatedEntry } from '../../src/modules/eligibility/domain/precedence';
 import { EligibilityQueries } from '../../src/modules/eligibility/eligibility.queries';
 import { ReportsQueries } from '../../src/modules/reports/reports.queries';
+import type { TrendCellRow } from '../../src/modules/reports/report-sql';
 import { BudgetsQueries } from '../../src/modules/budgets/budgets.queries';
 import { RosterComparisonQueries } from '../../src/modules/rosters/roster-comparison.queries';
 import { dispatchDates } from '../../src/modules/reports/dispatch-report.service';
@@ -233,6 +234,57 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
     expect(actual.size).toBeGreaterThan(5);
   });
 
+  /** The dispatch report's cells of one month tallied in TypeScript from the rules (DESIGN.md §5). */
+  function tallyInTypeScript(year: number, reportDate: string, populationDate: string) {
+    const expected = new Map<
+      string,
+      { persons: number; eligible: number; enrolled: number; proxyPaid: number; cents: number; disabled: number }
+    >();
+    for (const person of generated) {
+      const counted = countedEntry(person.entries, populationDate, DEFAULT_PRECEDENCE);
+      if (!counted) continue;
+      // Same age and pension tests as the year's status, applied to the report's population.
+      const status = decideEligibility({
+        year,
+        birthYear: person.birthYear,
+        pensionStatus: person.pensionStatus,
+        entries: [{ ...counted, recognizedOn: '2000-01-01', exitedOn: null }],
+        precedence: DEFAULT_PRECEDENCE,
+        fundingRules: [],
+      }).status;
+      const key = `${counted.county}/${counted.category}`;
+      const cell = expected.get(key) ?? { persons: 0, eligible: 0, enrolled: 0, proxyPaid: 0, cents: 0, disabled: 0 };
+      cell.persons++;
+      if (person.disabilityLevel === 3 || person.disabilityLevel === 4) cell.disabled++;
+      if (status === 'ELIGIBLE' || status === 'TO_ENROL') {
+        cell.eligible++;
+        if (status === 'ELIGIBLE') cell.enrolled++;
+        const paid = person.payments.filter((payment) => payment.year === year && payment.paidOn <= reportDate);
+        if (paid.length > 0) {
+          cell.proxyPaid++;
+          cell.cents += paid.reduce((sum, payment) => sum + Money.parse(payment.amount).cents, 0);
+        }
+      }
+      expected.set(key, cell);
+    }
+    return Object.fromEntries(expected);
+  }
+
+  const fromSql = (cells: ReadonlyArray<Omit<TrendCellRow, 'monthIndex'>>) =>
+    Object.fromEntries(
+      cells.map((cell) => [
+        `${cell.county}/${cell.category}`,
+        {
+          persons: cell.persons,
+          eligible: cell.eligible,
+          enrolled: cell.enrolled,
+          proxyPaid: cell.proxyPaid,
+          cents: Money.parse(cell.proxyPaidAmount).cents,
+          disabled: cell.disabledLevel34,
+        },
+      ]),
+    );
+
   for (const month of [6, 11]) {
     it(`should agree with a TypeScript tally of the dispatch report when the month is 2024-${month}`, async () => {
       const { reportDate, populationDate } = dispatchDates(2024, month);
@@ -243,54 +295,29 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         precedence: DEFAULT_PRECEDENCE,
         county: null,
       });
-      const expected = new Map<
-        string,
-        { persons: number; eligible: number; enrolled: number; proxyPaid: number; cents: number; disabled: number }
-      >();
-      for (const person of generated) {
-        const counted = countedEntry(person.entries, populationDate, DEFAULT_PRECEDENCE);
-        if (!counted) continue;
-        // Same age and pension tests as the year's status, applied to the report's population.
-        const status = decideEligibility({
-          year: 2024,
-          birthYear: person.birthYear,
-          pensionStatus: person.pensionStatus,
-          entries: [{ ...counted, recognizedOn: '2000-01-01', exitedOn: null }],
-          precedence: DEFAULT_PRECEDENCE,
-          fundingRules: [],
-        }).status;
-        const key = `${counted.county}/${counted.category}`;
-        const cell = expected.get(key) ?? { persons: 0, eligible: 0, enrolled: 0, proxyPaid: 0, cents: 0, disabled: 0 };
-        cell.persons++;
-        if (person.disabilityLevel === 3 || person.disabilityLevel === 4) cell.disabled++;
-        if (status === 'ELIGIBLE' || status === 'TO_ENROL') {
-          cell.eligible++;
-          if (status === 'ELIGIBLE') cell.enrolled++;
-          const paid = person.payments.filter((payment) => payment.year === 2024 && payment.paidOn <= reportDate);
-          if (paid.length > 0) {
-            cell.proxyPaid++;
-            cell.cents += paid.reduce((sum, payment) => sum + Money.parse(payment.amount).cents, 0);
-          }
-        }
-        expected.set(key, cell);
-      }
-      const actual = new Map(
-        cells.map((cell) => [
-          `${cell.county}/${cell.category}`,
-          {
-            persons: cell.persons,
-            eligible: cell.eligible,
-            enrolled: cell.enrolled,
-            proxyPaid: cell.proxyPaid,
-            cents: Money.parse(cell.proxyPaidAmount).cents,
-            disabled: cell.disabledLevel34,
-          },
-        ]),
-      );
-      expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
-      expect(actual.size).toBeGreaterThan(5);
+      expect(fromSql(cells)).toEqual(tallyInTypeScript(2024, reportDate, populationDate));
+      expect(cells.length).toBeGreaterThan(5);
     });
   }
+
+  it('should agree with a TypeScript tally of every month when the dispatch trend runs from 2023-09 to 2024-12 in one statement', async () => {
+    const months = Array.from({ length: 16 }, (_, index) => {
+      const year = index < 4 ? 2023 : 2024;
+      return { year, ...dispatchDates(year, index < 4 ? index + 9 : index - 3) };
+    });
+    const cells = await new ReportsQueries(app.db).dispatchTrendCells({ months, precedence: DEFAULT_PRECEDENCE, county: null });
+    const distinct = new Set<string>();
+    months.forEach(({ year, reportDate, populationDate }, index) => {
+      const expected = tallyInTypeScript(year, reportDate, populationDate);
+      distinct.add(JSON.stringify(expected));
+      expect({ month: reportDate, cells: fromSql(cells.filter((cell) => cell.monthIndex === index)) }).toEqual({
+        month: reportDate,
+        cells: expected,
+      });
+    });
+    // The months differ (entries start and end, payments accumulate, the year turns), or agreement proves little.
+    expect(distinct.size).toBeGreaterThan(8);
+  });
 
   for (const [from, to] of [
     ['2023-09-30', '2023-12-30'],

@@ -20,6 +20,8 @@ const PERSON_READERS = allBut('FINANCE');
 /** Departments that may import some file (rosters, enrolments, payments), and so follow import jobs. */
 const IMPORTERS = grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'TAX');
 const REPORT_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'DISABLED_FEDERATION');
+/** Departments that read some category column of the dispatch report (DISABLED_FEDERATION reads only disabledLevel34). */
+const TALLY_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION');
 
 /**
  * Statistics (issue 13): every department, each over its own rows (FINANCE over everyone, as its budget and
@@ -37,6 +39,7 @@ export const PERMISSIONS: PermissionTable = {
     eligibility: PERSON_READERS,
     budget: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     dispatchReport: REPORT_READERS,
+    dispatchTrend: REPORT_READERS,
     rosterComparison: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     subsidyScreening: grant('HRSS', 'DISABLED_FEDERATION'),
     subsidyScreeningPage: grant('HRSS', 'DISABLED_FEDERATION'),
@@ -87,17 +90,19 @@ export const PERMISSIONS: PermissionTable = {
   // Shared by every connection: whoever may read a connection may read its page info.
   PageInfo: { hasNextPage: PERSON_READERS, endCursor: PERSON_READERS },
   CategoryTally: {
-    persons: REPORT_READERS,
-    eligible: REPORT_READERS,
-    enrolled: REPORT_READERS,
-    proxyPaid: REPORT_READERS,
-    proxyPaidAmount: REPORT_READERS,
-    completionRate: REPORT_READERS,
+    persons: TALLY_READERS,
+    eligible: TALLY_READERS,
+    enrolled: TALLY_READERS,
+    proxyPaid: TALLY_READERS,
+    proxyPaidAmount: TALLY_READERS,
+    completionRate: TALLY_READERS,
   },
   DispatchRow: {
     county: REPORT_READERS,
     countyName: REPORT_READERS,
-    all: REPORT_READERS,
+    // Every category at once: with a department's own columns it would give another department's
+    // figures by difference (DESIGN.md §4), so only the departments that see every column read it.
+    all: grant('HRSS', 'FINANCE'),
     dibao: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS'),
     tekun: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS'),
     returnedPoverty: grant('HRSS', 'FINANCE', 'RURAL_REVITALIZATION'),
