@@ -151,7 +151,7 @@ export async function buildDispatchReport(context: UseCaseContext, month: string
   const scope = countyInScope(viewer, county);
   const { year, month: monthNumber } = parsed!;
   const { reportDate, populationDate } = dispatchDates(year, monthNumber);
-  const cells = await new ReportsQueries(context.db).dispatchCells({
+  const cells = await new ReportsQueries(context.db.analystReads()).dispatchCells({
     year,
     reportDate,
     populationDate,

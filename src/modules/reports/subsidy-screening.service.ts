@@ -16,7 +16,7 @@ export class SubsidyScreeningService {
     checkYear(year, problems);
     checkCounty(county, problems);
     problems.throwIfAny();
-    const rows = await new ReportsQueries(this.context.db).screening({
+    const rows = await new ReportsQueries(this.context.db.analystReads()).screening({
       year,
       precedence: this.context.settings.precedence,
       county: countyInScope(viewer, county),

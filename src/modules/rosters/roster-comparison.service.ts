@@ -17,7 +17,7 @@ export class RosterComparisonService {
     checkCounty(county, problems);
     problems.throwIfAny();
     assertMayCompareCategory(viewer, category);
-    const rows = await new RosterComparisonQueries(this.context.db).compare({
+    const rows = await new RosterComparisonQueries(this.context.db.analystReads()).compare({
       from,
       to,
       precedence: this.context.settings.precedence,
