@@ -19,6 +19,8 @@ interface Lifecycle {
   cleanups: Cleanup[];
   /** Runs the cleanups (last registered first) once, then exits. */
   shutdown(signal: string, exitCode?: number): void;
+  /** Runs the cleanups without exiting (a start-up failure: main reports it, then exits 1). */
+  cleanUp(): Promise<void>;
   readonly stopping: boolean;
 }
 
@@ -50,6 +52,7 @@ function lifecycle(logger: Logger, forceAfterMs: number): Lifecycle {
   return {
     cleanups,
     shutdown,
+    cleanUp,
     get stopping() {
       return stopping;
     },
@@ -114,7 +117,7 @@ async function single(config: AppConfig, logger: Logger): Promise<void> {
       `pension-aid listening on http://localhost:${config.port}/graphql`,
     );
   } catch (error) {
-    life.shutdown('start-up failed', 1);
+    await life.cleanUp();
     throw error;
   }
 }
@@ -125,7 +128,7 @@ async function worker(config: AppConfig, logger: Logger): Promise<void> {
   try {
     await serve(config, logger, life, config.databaseUrl!);
   } catch (error) {
-    life.shutdown('start-up failed', 1);
+    await life.cleanUp();
     throw error;
   }
 }
@@ -169,7 +172,7 @@ async function primary(config: AppConfig, logger: Logger): Promise<void> {
   try {
     await Promise.all(Array.from({ length: config.processes }, () => fork()));
   } catch (error) {
-    life.shutdown('start-up failed', 1);
+    await life.cleanUp();
     throw error;
   }
   logger.info(
@@ -188,7 +191,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`pension-aid failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  // A start-up failure after the lifecycle began exits (status 1) once its cleanups ran; one before it (a bad
-  // setting) ends here with nothing to clean up.
-  process.exitCode = 1;
+  // Start-up failed: whatever had started was cleaned up before the error reached here.
+  process.exit(1);
 });
