@@ -18,6 +18,7 @@ import { copyAndMerge, hashAndLookup, psqlPath, uploadRoster, writeRosterCsv, ty
 import { serialQuery } from './lib/limits';
 import { reportCases } from './lib/report-cases';
 import { runLoad } from './lib/load';
+import { entryFields, PAGE_CATEGORY, PAGE_COUNTY, pageQuery as pageShape, personFields } from './lib/page-shape';
 import { ensurePostgraphile, POSTGRAPHILE_VERSION } from './lib/postgraphile-peer';
 import { pgbenchPath, runPgbench } from './lib/pgbench';
 import { cpuSeconds, postgresCpuSeconds, sampleRss, startChildServer, type ChildServer } from './lib/processes';
@@ -33,8 +34,6 @@ import { topOfProfile } from './lib/profile';
 const SECRET = 'bench-secret-0123456789abcdef-0123456789';
 const YEAR = 2026;
 const TODAY = '2026-11-28';
-const PAGE_COUNTY = '530111';
-const PAGE_CATEGORY = 'DIBAO';
 const CONNECTIONS = 20;
 const IMPORT_ROWS = 100_000;
 const precedence = DEFAULT_PRECEDENCE;
@@ -79,12 +78,7 @@ function options(): Options {
 
 // ---------------------------------------------------------------------------------------------- shapes
 
-const personFields = 'idNumber name gender birthDate pensionStatus';
-const entryFields = 'category county recognizedOn exitedOn';
-const pageQuery = (first: number, eligibility: boolean) =>
-  `{ persons(first: ${first}, filter: { county: "${PAGE_COUNTY}", category: ${PAGE_CATEGORY} }) { edges { node { ${personFields} rosterEntries { ${entryFields} }${
-    eligibility ? ` eligibility(year: ${YEAR}) { status amount countedCategory }` : ''
-  } } } } }`;
+const pageQuery = (first: number, eligibility: boolean) => pageShape(first, eligibility, YEAR);
 // PostGraphile's nearest shape: the roster entries of the county+category (a condition on indexed columns),
 // each with its person and the person's entries.
 const postgraphilePage = `{ allRosterEntries(condition: { county: "${PAGE_COUNTY}", category: "${PAGE_CATEGORY}" }, first: 100, orderBy: PERSON_ID_ASC) { nodes { personByPersonId { ${personFields} rosterEntriesByPersonId { nodes { ${entryFields} } } } } } }`;

@@ -133,11 +133,12 @@ function mountProbes({ app, options, audit }: Wiring): void {
     response.status(200).json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
-    const ready = await options.services.db.isReady();
+    const database = await options.services.db.readiness();
     // A full audit buffer means personal-data reads are about to go unrecorded: not ready for more traffic.
     const auditStatus = audit.status;
-    const status = !ready ? 'database unavailable' : auditStatus.full ? 'audit buffer full' : 'ready';
-    response.status(status === 'ready' ? 200 : 503).json({ status, audit: auditStatus });
+    const status = !database.primary ? 'database unavailable' : auditStatus.full ? 'audit buffer full' : 'ready';
+    // A replica that is down does not make the server unready: analyst reads fall back to the primary.
+    response.status(status === 'ready' ? 200 : 503).json({ status, database, audit: auditStatus });
   });
 }
 

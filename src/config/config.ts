@@ -17,6 +17,10 @@ export interface AppConfig {
   nodeEnv: NodeEnvironment;
   port: number;
   databaseUrl: string | null;
+  /** DATABASE_REPLICA_URL: a streaming read replica for reports and analyst reads; null: they run on the primary. */
+  databaseReplicaUrl: string | null;
+  /** PA_PROCESSES: server processes on the port (node:cluster); 1 = no cluster. */
+  processes: number;
   dataDir: string;
   embeddedPort: number;
   jwtSecret: string;
@@ -114,10 +118,20 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
   if (jwtSecret !== undefined && jwtSecret !== '' && jwtSecret.length < 16) {
     throw new ConfigError('JWT_SECRET', 'must be at least 16 characters');
   }
+  const databaseUrl = readDatabaseUrl(environment, 'DATABASE_URL');
+  const databaseReplicaUrl = readDatabaseUrl(environment, 'DATABASE_REPLICA_URL');
+  if (databaseReplicaUrl !== null && databaseUrl === null) {
+    throw new ConfigError(
+      'DATABASE_REPLICA_URL',
+      'needs DATABASE_URL too: a replica streams from a primary you run, not from the embedded PostgreSQL',
+    );
+  }
   return {
     nodeEnv,
     port: readInteger(environment, 'PORT', 4000, 0, 65535),
-    databaseUrl: readDatabaseUrl(environment, 'DATABASE_URL'),
+    databaseUrl,
+    databaseReplicaUrl,
+    processes: readInteger(environment, 'PA_PROCESSES', 1, 1, 64),
     dataDir: path.resolve(environment.PA_DATA_DIR || '.data'),
     embeddedPort: readInteger(environment, 'PA_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     jwtSecret: jwtSecret || DEVELOPMENT_JWT_SECRET,

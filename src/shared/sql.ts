@@ -53,4 +53,11 @@ export interface QueryRunner {
   execute(query: SqlFragment): Promise<number>;
   /** Runs `work` in one transaction, rolled back on any error; nested calls join the outer transaction. */
   transaction<T>(work: (transaction: QueryRunner) => Promise<T>): Promise<T>;
+  /**
+   * Where an analyst read (a report, an aggregate over the roster) runs: a read replica when the server has
+   * one (DATABASE_REPLICA_URL), this runner otherwise. Inside a transaction it is the transaction itself, so
+   * a read that must see the transaction's writes does. A report opts in with `context.db.analystReads()`;
+   * everything else (writes, and reads that must see a write just made) stays on the primary.
+   */
+  analystReads(): QueryRunner;
 }

@@ -47,4 +47,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, PA_EXPLORER: 'on' }).explorer).toBe(true);
     expect(() => loadConfig({ PA_EXPLORER: 'yes' })).toThrow(/PA_EXPLORER must be one of on, off/);
   });
+
+  it('should read PA_PROCESSES and DATABASE_REPLICA_URL, which needs a DATABASE_URL to be the primary', () => {
+    expect(loadConfig({}).processes).toBe(1);
+    expect(loadConfig({}).databaseReplicaUrl).toBeNull();
+    expect(loadConfig({ PA_PROCESSES: '2' }).processes).toBe(2);
+    expect(() => loadConfig({ PA_PROCESSES: '0' })).toThrow(/PA_PROCESSES must be between 1 and 64/);
+    expect(() => loadConfig({ PA_PROCESSES: 'two' })).toThrow(/PA_PROCESSES/);
+    const primary = 'postgres://app@db-primary:5432/pension_aid';
+    const replica = 'postgres://app@db-replica:5432/pension_aid';
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica }).databaseReplicaUrl).toBe(replica);
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: replica })).toThrow(/DATABASE_REPLICA_URL needs DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mysql://x/y' })).toThrow(/DATABASE_REPLICA_URL/);
+  });
 });

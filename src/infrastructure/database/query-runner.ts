@@ -3,8 +3,9 @@ import type { Knex } from '@mikro-orm/knex';
 import pg from 'pg';
 import type { QueryRunner, SqlFragment } from '../../shared/sql';
 
-// The application's one pool is MikroORM's: set-based SQL borrows its connections, so entities,
-// migrations and every `sql` statement share the same `poolMax` connections.
+// The application's one pool on the primary is MikroORM's: set-based SQL borrows its connections, so
+// entities, migrations and every `sql` statement share the same `poolMax` connections. With a read replica
+// (DATABASE_REPLICA_URL) a second, plain pg pool serves the reads that opt in with `analystReads()`.
 // DATE stays a "YYYY-MM-DD" string (no time-zone shifts), NUMERIC a string (exact money), TIMESTAMPTZ a
 // Date: per statement, whatever parsers MikroORM set on the connection for its own use.
 
@@ -51,40 +52,143 @@ class TransactionRunner implements QueryRunner {
   transaction<T>(work: (transaction: QueryRunner) => Promise<T>): Promise<T> {
     return work(this);
   }
+
+  /** A transaction reads on its own connection: it sees its own writes. */
+  analystReads(): QueryRunner {
+    return this;
+  }
+}
+
+/** Where connections come from: MikroORM's knex pool on the primary, a plain pg pool on the replica. */
+interface ConnectionSource {
+  acquire(): Promise<pg.ClientBase>;
+  release(connection: pg.ClientBase): Promise<void>;
+  close(): Promise<void>;
+}
+
+function knexSource(knex: Knex): ConnectionSource {
+  return {
+    acquire: async () => (await knex.client.acquireConnection()) as pg.ClientBase,
+    release: async (connection) => {
+      await knex.client.releaseConnection(connection);
+    },
+    // MikroORM owns this pool and closes it (orm.close).
+    close: async () => undefined,
+  };
+}
+
+function poolSource(pool: pg.Pool): ConnectionSource {
+  // An idle connection the server drops (the replica restarts) is an 'error' event; unhandled, it would end the process.
+  pool.on('error', () => undefined);
+  return {
+    acquire: () => pool.connect(),
+    release: async (connection) => (connection as pg.PoolClient).release(),
+    close: () => pool.end(),
+  };
+}
+
+export interface ReplicaSettings {
+  url: string;
+  /** Connections of the replica's pool; default 10. */
+  poolMax?: number;
+  /** Reported in the replica's pg_stat_activity. */
+  applicationName?: string;
+}
+
+export interface DatabaseReadiness {
+  /** The primary answers. */
+  primary: boolean;
+  /** null: no replica configured. */
+  replica: null | {
+    ready: boolean;
+    /** The replica is in recovery (a standby), as a replica must be. */
+    inRecovery: boolean | null;
+    /** Seconds since the last transaction the replica replayed; null if unknown (nothing replayed yet). */
+    lagSeconds: number | null;
+    /** Analyst reads the primary served because no replica connection could be had (since start). */
+    fallbacks: number;
+  };
 }
 
 export class DatabaseQueryRunner implements QueryRunner {
   private readonly counter: StatementCounter | null;
 
   private constructor(
-    private readonly knex: Knex,
+    private readonly source: ConnectionSource,
     counted: boolean,
-    counter?: StatementCounter,
+    counter: StatementCounter | undefined,
+    /** The replica's runner (analyst reads), or null: they run here. */
+    private readonly replica: DatabaseQueryRunner | null,
+    /** 'replica' for the replica's own runner. */
+    readonly role: 'primary' | 'replica',
   ) {
     this.counter = counted ? (counter ?? { statements: 0 }) : null;
   }
 
-  /** Runs on the connections of this MikroORM instance's pool. */
-  static over(orm: MikroORM): DatabaseQueryRunner {
-    return new DatabaseQueryRunner(orm.em.getConnection().getKnex(), true);
+  /** Replica only: where its reads go when the replica cannot be reached (the primary), and how often they did. */
+  private fallback: { runner: DatabaseQueryRunner; count: number } | null = null;
+
+  /**
+   * Runs on the connections of this MikroORM instance's pool; with `replica`, analyst reads (reports) run on
+   * a pool of that server instead.
+   */
+  static over(orm: MikroORM, options: { replica?: ReplicaSettings | null } = {}): DatabaseQueryRunner {
+    const counter: StatementCounter = { statements: 0 };
+    const settings = options.replica;
+    const replica = settings
+      ? new DatabaseQueryRunner(
+          poolSource(
+            new pg.Pool({
+              connectionString: settings.url,
+              max: settings.poolMax ?? 10,
+              application_name: settings.applicationName ?? 'pension-aid-replica-reads',
+              connectionTimeoutMillis: 5_000,
+            }),
+          ),
+          true,
+          counter,
+          null,
+          'replica',
+        )
+      : null;
+    const primary = new DatabaseQueryRunner(knexSource(orm.em.getConnection().getKnex()), true, counter, replica, 'primary');
+    // A replica that is down costs the reports their offload, not their answers: they run on the primary.
+    if (replica) replica.fallback = { runner: primary, count: 0 };
+    return primary;
   }
 
   get statementCount(): number {
     return this.counter?.statements ?? 0;
   }
 
+  /** True when analyst reads go to a read replica. */
+  get hasReplica(): boolean {
+    return this.replica !== null;
+  }
+
   /** The same pool, not counted: background writes (the audit log) that are no request's statements. */
   uncounted(): QueryRunner {
-    return new DatabaseQueryRunner(this.knex, false);
+    return new DatabaseQueryRunner(this.source, false, undefined, this.replica, this.role);
+  }
+
+  analystReads(): QueryRunner {
+    return this.replica ?? this;
   }
 
   /** One connection of the pool for a piece of work (benches use it for session settings), then back to the pool. */
   async withConnection<T>(work: (connection: pg.ClientBase) => Promise<T>): Promise<T> {
-    const connection = (await this.knex.client.acquireConnection()) as pg.ClientBase;
+    let connection: pg.ClientBase;
+    try {
+      connection = await this.source.acquire();
+    } catch (error) {
+      if (this.fallback === null) throw error;
+      this.fallback.count++;
+      return this.fallback.runner.withConnection(work);
+    }
     try {
       return await work(connection);
     } finally {
-      await this.knex.client.releaseConnection(connection);
+      await this.source.release(connection);
     }
   }
 
@@ -121,5 +225,41 @@ export class DatabaseQueryRunner implements QueryRunner {
     } catch {
       return false;
     }
+  }
+
+  /** For /readyz: the primary, and the replica with its replay lag. */
+  async readiness(): Promise<DatabaseReadiness> {
+    const [primary, replica] = await Promise.all([this.isReady(), this.replica?.replicaStatus() ?? Promise.resolve(null)]);
+    return { primary, replica };
+  }
+
+  private async replicaStatus(): Promise<NonNullable<DatabaseReadiness['replica']>> {
+    const fallbacks = this.fallback?.count ?? 0;
+    let connection: pg.ClientBase;
+    try {
+      connection = await this.source.acquire();
+    } catch {
+      return { ready: false, inRecovery: null, lagSeconds: null, fallbacks };
+    }
+    try {
+      const result = await connection.query<{ in_recovery: boolean; lag: number | null }>(
+        // Caught up (all WAL received is replayed): no lag, however long ago the primary's last write was.
+        `select pg_is_in_recovery() as in_recovery,
+                case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+                     else extract(epoch from now() - pg_last_xact_replay_timestamp())::float8 end as lag`,
+      );
+      const row = result.rows[0]!;
+      const lagSeconds = row.lag === null ? null : Math.max(0, Math.round(row.lag * 10) / 10);
+      return { ready: true, inRecovery: row.in_recovery, lagSeconds, fallbacks };
+    } catch {
+      return { ready: false, inRecovery: null, lagSeconds: null, fallbacks };
+    } finally {
+      await this.source.release(connection);
+    }
+  }
+
+  /** Closes the replica's pool (the primary's is MikroORM's: orm.close). */
+  async close(): Promise<void> {
+    await this.replica?.source.close();
   }
 }

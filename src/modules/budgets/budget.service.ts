@@ -15,7 +15,7 @@ export class BudgetService {
     checkYear(year, problems);
     checkCounty(county, problems);
     problems.throwIfAny();
-    const lines = await new BudgetsQueries(this.context.db).lines({
+    const lines = await new BudgetsQueries(this.context.db.analystReads()).lines({
       year,
       precedence: this.context.settings.precedence,
       county: countyInScope(viewer, county),

@@ -152,7 +152,7 @@ export async function buildDispatchReport(context: UseCaseContext, month: string
   const scope = countyInScope(viewer, county);
   const { year, month: monthNumber } = parsed!;
   const { reportDate, populationDate } = dispatchDates(year, monthNumber);
-  const cells = await new ReportsQueries(context.db).dispatchCells({
+  const cells = await new ReportsQueries(context.db.analystReads()).dispatchCells({
     year,
     reportDate,
     populationDate,
@@ -187,7 +187,7 @@ export async function buildDispatchTrend(
   problems.throwIfAny();
   const scope = countyInScope(viewer, county);
   const dated = months.map(({ year, month }) => ({ year, month, ...dispatchDates(year, month) }));
-  const cells = await new ReportsQueries(context.db).dispatchTrendCells({
+  const cells = await new ReportsQueries(context.db.analystReads()).dispatchTrendCells({
     months: dated.map(({ year, reportDate, populationDate }) => ({ year, reportDate, populationDate })),
     precedence: context.settings.precedence,
     county: scope,

@@ -23,7 +23,7 @@ export class SubsidyScreeningService {
    */
   async screen(year: number, county: string | null): Promise<ScreeningEntryNode[]> {
     const query = this.query(year, county, new ProblemList());
-    const rows = await new ReportsQueries(this.context.db).screening(query, MAX_UNPAGED_LIST + 1);
+    const rows = await new ReportsQueries(this.context.db.analystReads()).screening(query, MAX_UNPAGED_LIST + 1);
     return wholeListOf(rows, 'subsidyScreening', 'subsidyScreeningPage(first, after)').map(entryOf);
   }
 
@@ -34,7 +34,7 @@ export class SubsidyScreeningService {
     const afterIdNumber = after === null ? null : decodeKeyCursor(CURSOR_TAG, after, (key) => ID_NUMBER_KEY.test(key));
     if (after !== null && afterIdNumber === null) problems.add('after', 'is not a cursor returned by this API');
     const query = this.query(year, county, problems);
-    const queries = new ReportsQueries(this.context.db);
+    const queries = new ReportsQueries(this.context.db.analystReads());
     const { rows, hasNextPage } = pageOf(await queries.screening(query, first + 1, afterIdNumber), first);
     const edges = rows.map((row) => ({ cursor: encodeKeyCursor(CURSOR_TAG, row.idNumber), node: entryOf(row) }));
     return {

@@ -45,7 +45,7 @@ export class RosterComparisonService {
       category,
       county: countyInScope(viewer, county),
     };
-    const queries = new RosterComparisonQueries(this.context.db);
+    const queries = new RosterComparisonQueries(this.context.db.analystReads());
     let lists: Promise<ComparisonRow[]> | null = null;
     return {
       list: async (kind) => {

@@ -181,7 +181,7 @@ export class StatisticsService {
     problems.throwIfAny();
     const groupBy = [...args.groupBy];
     const minimumCount = this.context.settings.statisticsMinimumCount ?? DEFAULT_MINIMUM_COUNT;
-    const rows = await new StatisticsQueries(this.context.db).table({
+    const rows = await new StatisticsQueries(this.context.db.analystReads()).table({
       year,
       countedOn: date ?? cutOffDate(year),
       statusOn: date,
