@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       logger.fatal(`embedded PostgreSQL ${reason}; the server stops too (exit status 1) so that it can be restarted`);
       shutdown('embedded PostgreSQL exit', 1);
     });
-    const orm = await openOrm(database.url, logger);
+    const orm = await openOrm(database.url, logger, undefined, config.databaseTimeouts);
     cleanups.push(() => orm.close(true));
     const applied = await migrate(orm);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
@@ -63,6 +63,7 @@ async function main(): Promise<void> {
         temporaryDirectory: config.uploadDirectory ?? undefined,
       },
       protections: config.protections,
+      readinessTimeoutMs: config.databaseTimeouts.readinessTimeoutMs,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());
