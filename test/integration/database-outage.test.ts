@@ -205,6 +205,8 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
     expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
     expect(answer.status).toBe(503);
     expect(answeredIn).toBeLessThan(ANSWER_WITHIN_MS);
+    // No internals: no address, no driver message, no stack.
+    expect(JSON.stringify(answer.errors)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminat|stacktrace/i);
     await settle(1000);
     const outageOutcomes = outcomes.filter((outcome) => outcome.startedAt >= down);
     for (const kind of ['read', 'pay', 'submit', 'file'] as const)
@@ -274,6 +276,27 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
       `${outcomes.length} requests: ${paid.length} payments and ${submitted.length} roster submissions acknowledged and stored, ` +
         `${reads} reads audited, slowest answer ${slowest} ms`,
     );
+  });
+
+  it('should say 503 on /readyz within a second when PostgreSQL hangs (frozen), and 200 when it thaws', async () => {
+    // On its own, also when the test above failed half-way: no load, PostgreSQL up.
+    running = false;
+    await Promise.allSettled(loops);
+    if (!cluster.running) await cluster.start();
+    await pollUntil(async () => (await readyz()) === 200, 5000, '/readyz 200 before freezing');
+    cluster.pause();
+    try {
+      const started = Date.now();
+      expect(await readyz()).toBe(503);
+      expect(Date.now() - started).toBeLessThan(1000);
+      // Again, while the first check's connection is still stuck.
+      const again = Date.now();
+      expect(await readyz()).toBe(503);
+      expect(Date.now() - again).toBeLessThan(1000);
+    } finally {
+      cluster.resume();
+    }
+    expect(await pollUntil(async () => (await readyz()) === 200, 5000, '/readyz 200 after thawing')).toBeLessThan(5000);
   });
 
   it('should leave no PostgreSQL running after cleanup', async () => {
