@@ -45,7 +45,7 @@ export interface ServerOptions {
   audit?: AuditLogOptions;
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
   protections?: Partial<Protections>;
-  /** How long /readyz waits for the database before answering 503 (config PA_READINESS_TIMEOUT_MS); 800 ms. */
+  /** How long /readyz waits for the database before answering 503 (config PA_READINESS_TIMEOUT_MS); 500 ms. */
   readinessTimeoutMs?: number;
 }
 

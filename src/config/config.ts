@@ -42,7 +42,7 @@ export interface DatabaseTimeouts {
   connectTimeoutMs: number;
   /** PA_DB_ACQUIRE_TIMEOUT_MS: waiting for a free pool connection (default 10000). */
   acquireTimeoutMs: number;
-  /** PA_READINESS_TIMEOUT_MS: /readyz's `select 1` (default 800). */
+  /** PA_READINESS_TIMEOUT_MS: /readyz's `select 1` (default 500). */
   readinessTimeoutMs: number;
 }
 
@@ -143,7 +143,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     databaseTimeouts: {
       connectTimeoutMs: readInteger(environment, 'PA_DB_CONNECT_TIMEOUT_MS', 1000, 50, 600_000),
       acquireTimeoutMs: readInteger(environment, 'PA_DB_ACQUIRE_TIMEOUT_MS', 10_000, 50, 600_000),
-      readinessTimeoutMs: readInteger(environment, 'PA_READINESS_TIMEOUT_MS', 800, 50, 60_000),
+      readinessTimeoutMs: readInteger(environment, 'PA_READINESS_TIMEOUT_MS', 500, 50, 60_000),
     },
   };
 }

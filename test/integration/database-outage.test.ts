@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { Client } from 'pg';
-import { migrate, openOrm } from '../../src/app/orm';
+import supertest from 'supertest';
+import { ENTITIES, migrate, openOrm } from '../../src/app/orm';
+import { createServer } from '../../src/app/server';
+import { initOrm } from '../../src/infrastructure/database/mikro-orm';
+import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
+import { createLogger } from '../../src/infrastructure/logger';
+import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
+import { signToken } from '../../src/shared/auth';
 import { IdNumber } from '../../src/shared/id-number';
 import { sql } from '../../src/shared/sql';
 import { cleanupAllPgClusters, createPgCluster, postgresProcessesIn, type PgCluster, type StopMode } from '../support/pg-cluster';
 import { databaseUrl } from '../support/test-database';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from '../support/test-app';
 
 // PostgreSQL goes away under load and comes back, the server running throughout: /readyz says 503 within
 // a second, GraphQL and the file routes answer a coded SERVICE_UNAVAILABLE within 2 s (never
@@ -303,5 +311,45 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
     const baseDir = cluster.baseDir;
     await shutDown();
     expect(postgresProcessesIn(baseDir)).toEqual([]);
+  });
+});
+
+describe('a database that accepts connections and never answers', () => {
+  it('should answer GraphQL SERVICE_UNAVAILABLE (503) once the connect timeout passes, and /readyz 503 within a second', async () => {
+    // A TCP port that accepts and stays silent: a PostgreSQL behind a dead proxy, or a network black hole.
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const orm = await initOrm(`postgres://nobody@127.0.0.1:${port}/none`, { entities: ENTITIES, poolMax: 2, connect: false });
+    const server = await createServer({
+      services: { db: DatabaseQueryRunner.over(orm), settings: { precedence: DEFAULT_PRECEDENCE }, logger: createLogger('silent') },
+      jwtSecret: TEST_JWT_SECRET,
+      production: true,
+    });
+    try {
+      const agent = supertest(server.app);
+      let started = Date.now();
+      expect((await agent.get('/readyz')).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(1000);
+      started = Date.now();
+      const answer = await agent
+        .post('/graphql')
+        .set('authorization', `Bearer ${signToken({ subject: 'silent', department: 'HRSS', county: null }, TEST_JWT_SECRET)}`)
+        .send({ query: READ });
+      const took = Date.now() - started;
+      expect(answer.status).toBe(503);
+      expect((answer.body as { errors: Array<{ extensions: unknown }> }).errors.map((error) => error.extensions)).toEqual([
+        { code: 'SERVICE_UNAVAILABLE' },
+      ]);
+      // The default connect timeout (1 s), not the pool's acquire timeout (10 s) nor forever.
+      expect(took).toBeGreaterThanOrEqual(900);
+      expect(took).toBeLessThan(ANSWER_WITHIN_MS);
+    } finally {
+      await server.stop();
+      await orm.close(true);
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });

@@ -22,7 +22,8 @@ describe('isDatabaseUnavailable', () => {
     ['cannot connect now 57P03', withCode('the database system is starting up', '57P03')],
     ['class 08 connection failure', withCode('connection failure', '08006')],
     ['pg: connection terminated', new Error('Connection terminated unexpectedly')],
-    ['pg: connect timeout', new Error('timeout exceeded when trying to connect')],
+    ['pg Pool: connect timeout', new Error('timeout exceeded when trying to connect')],
+    ['pg Client (knex): connect timeout', new Error('timeout expired')],
     [
       'knex: pool acquire timeout',
       Object.assign(new Error('Knex: Timeout acquiring a connection. The pool is probably full.'), { name: 'KnexTimeoutError' }),

@@ -11,7 +11,7 @@ import type { QueryRunner, SqlFragment } from '../../shared/sql';
 const DATE_OID = 1082;
 
 /** How long /readyz waits for `select 1` before it says the database is unavailable. */
-export const DEFAULT_READINESS_TIMEOUT_MS = 800;
+export const DEFAULT_READINESS_TIMEOUT_MS = 500;
 
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

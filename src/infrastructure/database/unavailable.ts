@@ -24,6 +24,8 @@ const MESSAGES = [
   /Connection terminated/i,
   /Connection ended unexpectedly/i,
   /timeout exceeded when trying to connect/i,
+  // pg's Client when connectionTimeoutMillis passes (the pool's knex connections are Clients).
+  /^timeout expired$/i,
   /Timeout acquiring a connection/i,
   /Client has encountered a connection error and is not queryable/i,
   /Client was closed and is not queryable/i,
