@@ -68,7 +68,7 @@ async function openMigratedDatabase(config: AppConfig, logger: Logger, life: Lif
     logger.fatal(`embedded PostgreSQL ${reason}; the server stops too (exit status 1) so that it can be restarted`);
     life.shutdown('embedded PostgreSQL exit', 1);
   });
-  const orm = await openOrm(database.url, logger, 2);
+  const orm = await openOrm(database.url, logger, 2, config.databaseTimeouts);
   try {
     const applied = await migrate(orm);
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'database schema is up to date');
@@ -80,7 +80,7 @@ async function openMigratedDatabase(config: AppConfig, logger: Logger, life: Lif
 
 /** One server process: its own pool (and replica pool), Apollo, HTTP server on PORT. */
 async function serve(config: AppConfig, logger: Logger, life: Lifecycle, databaseUrl: string): Promise<void> {
-  const orm = await openOrm(databaseUrl, logger);
+  const orm = await openOrm(databaseUrl, logger, undefined, config.databaseTimeouts);
   life.cleanups.push(() => orm.close(true));
   // One pool (MikroORM's): entities and every statement of the modules share its connections; analyst
   // reads go to the replica's pool when DATABASE_REPLICA_URL is set.
@@ -99,6 +99,7 @@ async function serve(config: AppConfig, logger: Logger, life: Lifecycle, databas
     },
     protections: config.protections,
     importJobs: config.importJobs,
+    readinessTimeoutMs: config.databaseTimeouts.readinessTimeoutMs,
   });
   // Runs before the pools close (cleanups run in reverse): drains requests, then writes the buffered audit events.
   life.cleanups.push(() => server.stop());

@@ -9,7 +9,7 @@ import { Person } from '../modules/people/person.entity';
 import { RosterEntry } from '../modules/rosters/roster-entry.entity';
 import { RosterSubmission } from '../modules/rosters/roster-submission.entity';
 import { RosterEntryVersion } from '../modules/rosters/roster-entry-version.entity';
-import { initOrm, loadMigrations, migrate, ormOptions } from '../infrastructure/database/mikro-orm';
+import { initOrm, loadMigrations, migrate, ormOptions, type OrmSettings } from '../infrastructure/database/mikro-orm';
 import type { Logger } from '../infrastructure/logger';
 
 // The modules' entities, wired into MikroORM. Also the MikroORM CLI's config file (package.json "mikro-orm").
@@ -32,8 +32,13 @@ export const ENTITIES = [
 export { migrate };
 
 /** MikroORM over its own pool (`poolMax` connections); every query of the application goes through it. */
-export function openOrm(url: string, logger?: Logger, poolMax?: number): Promise<MikroORM> {
-  return initOrm(url, { entities: ENTITIES, logger, poolMax });
+export function openOrm(
+  url: string,
+  logger?: Logger,
+  poolMax?: number,
+  timeouts: Pick<OrmSettings, 'connectTimeoutMs' | 'acquireTimeoutMs'> = {},
+): Promise<MikroORM> {
+  return initOrm(url, { entities: ENTITIES, logger, poolMax, ...timeouts });
 }
 
 /** For the MikroORM CLI (`npx mikro-orm debug`): DATABASE_URL, or a local PostgreSQL. */

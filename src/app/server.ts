@@ -13,7 +13,7 @@ import type { Viewer } from '../shared/auth';
 import type { Department } from '../shared/domain';
 import { ForbiddenError } from '../shared/errors';
 import { authenticate, requireAuthenticated } from '../infrastructure/http/authenticate';
-import { createErrorFormatter, toGraphQLError } from '../infrastructure/http/error-mapping';
+import { createErrorFormatter, serviceUnavailableStatusPlugin, toGraphQLError } from '../infrastructure/http/error-mapping';
 import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from '../infrastructure/http/file-routes';
 import { departmentViews } from '../modules/access/schema-view';
 import { AuditLog, type AuditLogOptions } from '../modules/audit/audit-log';
@@ -54,6 +54,8 @@ export interface ServerOptions {
   audit?: AuditLogOptions;
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents; safe defaults. */
   protections?: Partial<Protections>;
+  /** How long /readyz waits for the database before answering 503 (config PA_READINESS_TIMEOUT_MS); 500 ms. */
+  readinessTimeoutMs?: number;
 }
 
 export interface AppServer {
@@ -112,6 +114,7 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       inputTextGuardPlugin(),
       auditPlugin(audit),
+      serviceUnavailableStatusPlugin,
       ...guarded.plugins,
       ApolloServerPluginCacheControlDisabled(),
       noStorePlugin,
@@ -133,7 +136,7 @@ function mountProbes({ app, options, audit }: Wiring): void {
     response.status(200).json({ status: 'ok' });
   });
   app.get('/readyz', async (_request, response) => {
-    const database = await options.services.db.readiness();
+    const database = await options.services.db.readiness(options.readinessTimeoutMs);
     // A full audit buffer means personal-data reads are about to go unrecorded: not ready for more traffic.
     const auditStatus = audit.status;
     const status = !database.primary ? 'database unavailable' : auditStatus.full ? 'audit buffer full' : 'ready';

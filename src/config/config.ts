@@ -42,6 +42,17 @@ export interface AppConfig {
   statisticsMinimumCount: number;
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
   protections: Protections;
+  /** Database outage handling (README "When the database goes away"). */
+  databaseTimeouts: DatabaseTimeouts;
+}
+
+export interface DatabaseTimeouts {
+  /** PA_DB_CONNECT_TIMEOUT_MS: opening one connection (default 1000). */
+  connectTimeoutMs: number;
+  /** PA_DB_ACQUIRE_TIMEOUT_MS: waiting for a free pool connection (default 10000). */
+  acquireTimeoutMs: number;
+  /** PA_READINESS_TIMEOUT_MS: /readyz's `select 1` (default 500). */
+  readinessTimeoutMs: number;
 }
 
 export interface ImportJobSettings {
@@ -175,5 +186,10 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     statisticsMinimumCount: readInteger(environment, 'PA_STATISTICS_MIN_COUNT', DEFAULT_MINIMUM_COUNT, 2, 1000),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
+    databaseTimeouts: {
+      connectTimeoutMs: readInteger(environment, 'PA_DB_CONNECT_TIMEOUT_MS', 1000, 50, 600_000),
+      acquireTimeoutMs: readInteger(environment, 'PA_DB_ACQUIRE_TIMEOUT_MS', 10_000, 50, 600_000),
+      readinessTimeoutMs: readInteger(environment, 'PA_READINESS_TIMEOUT_MS', 500, 50, 60_000),
+    },
   };
 }

@@ -1,7 +1,8 @@
 // Every error the API reports on purpose has a stable code. They are mapped to GraphQL errors in
 // one place, for GraphQL and HTTP alike: src/infrastructure/http/error-mapping.ts.
 
-export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'LIST_TOO_LARGE';
+export type ErrorCode =
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'PAYLOAD_TOO_LARGE' | 'LIST_TOO_LARGE' | 'SERVICE_UNAVAILABLE';
 
 export interface Problem {
   /** Spreadsheet row (header = 1) or 1-based position in an input list; null for a single argument. */
@@ -39,6 +40,19 @@ export class NotFoundError extends AppError {
 export class PayloadTooLargeError extends AppError {
   readonly code = 'PAYLOAD_TOO_LARGE';
   readonly httpStatus = 413;
+}
+
+/**
+ * The database cannot be reached right now (outage, restart, no connection in time): retry later. A write
+ * answered this way may or may not have been committed (the answer can be lost after the commit); writes
+ * are idempotent by key (payments, rosters), so retrying is safe.
+ */
+export class ServiceUnavailableError extends AppError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly httpStatus = 503;
+  constructor(message = 'The database is unavailable right now; try again shortly') {
+    super(message);
+  }
 }
 
 export class BadUserInputError extends AppError {

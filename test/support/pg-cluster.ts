@@ -31,6 +31,12 @@ export interface PgCluster {
   start(): Promise<void>;
   /** Stops it: `fast` (clients disconnected, clean shutdown) or `immediate` (no shutdown checkpoint: a crash). */
   stop(mode?: StopMode): Promise<void>;
+  /**
+   * Freezes the running cluster (SIGSTOP to the postmaster and its children): connections stay open but
+   * nothing answers, as with a hung server or a network cut. resume() thaws it (SIGCONT).
+   */
+  pause(): void;
+  resume(): void;
   /** Stops it if running (immediate) and removes the folder. Safe to call twice. */
   cleanup(): Promise<void>;
   /** The server log so far (for failure messages). */
@@ -143,12 +149,36 @@ function killSync(dataDir: string): void {
   }
 }
 
+/** The postmaster and its children (backends, checkpointer...). */
+function clusterProcesses(dataDir: string): number[] {
+  const postmaster = postmasterPid(dataDir);
+  if (postmaster === null || !alive(postmaster)) return [];
+  const table = spawnSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' }).stdout;
+  const children = table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number))
+    .filter(([, ppid]) => ppid === postmaster)
+    .map(([pid]) => pid!);
+  return [postmaster, ...children];
+}
+
+function signalAll(dataDir: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  for (const pid of clusterProcesses(dataDir)) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const cluster of clusters) {
+      signalAll(cluster.dataDir, 'SIGCONT');
       killSync(cluster.dataDir);
       rmSync(cluster.baseDir, { recursive: true, force: true });
     }
@@ -202,8 +232,15 @@ export async function createPgCluster(options: PgClusterOptions = {}): Promise<P
       await runPgTool('pg_ctl', ['stop', '-D', dataDir, '-m', mode, '-w', '-t', '60']);
       running = false;
     },
+    pause() {
+      signalAll(dataDir, 'SIGSTOP');
+    },
+    resume() {
+      signalAll(dataDir, 'SIGCONT');
+    },
     async cleanup() {
       if (cleaned) return;
+      signalAll(dataDir, 'SIGCONT');
       cleaned = true;
       clusters.delete(cluster);
       try {

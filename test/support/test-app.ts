@@ -63,10 +63,16 @@ export interface TestAppOptions {
 
   /** Statistics' small-cell threshold (the server's default, 5, unless told). */
   statisticsMinimumCount?: number;
+
+  /** Another PostgreSQL than the run's shared one (a throwaway cluster a fault test stops): its server and migrated template. */
+  database?: { adminUrl: string; templateDatabase: string };
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
+  const database = await createTestDatabase(
+    options.database?.adminUrl ?? inject('adminUrl'),
+    options.database?.templateDatabase ?? inject('templateDatabase'),
+  );
   const logger = createLogger('silent');
   const orm = await openOrm(database.url, logger, 5);
   const db = DatabaseQueryRunner.over(orm);

@@ -35,10 +35,26 @@ export interface OrmSettings {
   poolMax?: number;
   /** false: no connection at start (a test of an unreachable database). */
   connect?: boolean;
+  /** How long a new connection may take to open (pg connectionTimeoutMillis), default 1000 ms. */
+  connectTimeoutMs?: number;
+  /** How long a statement may wait for a free pool connection (knex acquireConnectionTimeout), default 10000 ms. */
+  acquireTimeoutMs?: number;
 }
 
+export const DEFAULT_CONNECT_TIMEOUT_MS = 1000;
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
+
 export function ormOptions(url: string, migrationsList: MigrationObject[], settings: OrmSettings): Options {
-  const { entities, logger, poolMax = 20, connect = true } = settings;
+  const {
+    entities,
+    logger,
+    poolMax = 20,
+    connect = true,
+    connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+    acquireTimeoutMs = DEFAULT_ACQUIRE_TIMEOUT_MS,
+  } = settings;
+  const knexLog = (level: 'warn' | 'debug') => (message: unknown) =>
+    logger?.[level]({ component: 'knex' }, typeof message === 'string' ? message : String(message));
   return {
     driver: PostgreSqlDriver,
     clientUrl: url,
@@ -47,7 +63,18 @@ export function ormOptions(url: string, migrationsList: MigrationObject[], setti
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     forceUtcTimezone: true,
-    pool: { min: 0, max: poolMax },
+    // A database outage (see README "When the database goes away"): opening a connection gives up after
+    // connectTimeoutMs, a refused one fails at once (knex propagates the error to the waiting statement), and
+    // a connection that saw an error or an end is discarded by knex before it is handed out again, so the pool
+    // recovers by itself when PostgreSQL is back. Idle connections close after 30 s; min 0 keeps none
+    // open for nothing. TCP keep-alive finds connections a network cut left half-open.
+    pool: { min: 0, max: poolMax, idleTimeoutMillis: 30_000 },
+    driverOptions: {
+      acquireConnectionTimeout: acquireTimeoutMs,
+      connection: { connectionTimeoutMillis: connectTimeoutMs, keepAlive: true },
+      // knex warns on the console ("Connection Error: ...") when it drops a broken connection; to our logger instead.
+      log: { warn: knexLog('warn'), error: knexLog('warn'), deprecate: knexLog('debug'), debug: knexLog('debug') },
+    },
     debug: false,
     allowGlobalContext: false,
     logger: (message: string) => logger?.debug({ component: 'mikro-orm' }, message),

@@ -11,6 +11,9 @@ import type { QueryRunner, SqlFragment } from '../../shared/sql';
 
 const DATE_OID = 1082;
 
+/** How long /readyz waits for `select 1` before it says the database is unavailable. */
+export const DEFAULT_READINESS_TIMEOUT_MS = 500;
+
 const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === DATE_OID ? (value: string) => value : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
@@ -218,18 +221,29 @@ export class DatabaseQueryRunner implements QueryRunner {
     });
   }
 
-  async isReady(): Promise<boolean> {
+  /**
+   * `select 1` on a pool connection, bounded: false when it fails or takes longer than `timeoutMs` (a
+   * database that does not answer, or a pool with no free connection), so /readyz answers 503 in time.
+   */
+  async isReady(timeoutMs = DEFAULT_READINESS_TIMEOUT_MS): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const check = this.withConnection((connection) => connection.query('select 1')).then(
+      () => true,
+      () => false,
+    );
     try {
-      await this.withConnection((connection) => connection.query('select 1'));
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([check, timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   /** For /readyz: the primary, and the replica with its replay lag. */
-  async readiness(): Promise<DatabaseReadiness> {
-    const [primary, replica] = await Promise.all([this.isReady(), this.replica?.replicaStatus() ?? Promise.resolve(null)]);
+  async readiness(timeoutMs = DEFAULT_READINESS_TIMEOUT_MS): Promise<DatabaseReadiness> {
+    const [primary, replica] = await Promise.all([this.isReady(timeoutMs), this.replica?.replicaStatus() ?? Promise.resolve(null)]);
     return { primary, replica };
   }
 

@@ -1,8 +1,10 @@
 import type { Response } from 'express';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, BadUserInputError } from '../../shared/errors';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { AppError, BadUserInputError, ServiceUnavailableError } from '../../shared/errors';
 import { ListTooLargeError, MAX_UNPAGED_LIST } from '../../shared/paging';
+import { isDatabaseUnavailable } from '../database/unavailable';
 import type { Logger } from '../logger';
 
 // The one place where errors become answers, for GraphQL and for the plain HTTP routes (files in and
@@ -24,16 +26,28 @@ function bodyOf(error: AppError): ErrorBody {
   return body;
 }
 
+/** A database outage (connection refused, reset, shut down, no connection in time) becomes SERVICE_UNAVAILABLE. */
+function asAppError(error: unknown): unknown {
+  return !(error instanceof AppError) && isDatabaseUnavailable(error) ? new ServiceUnavailableError() : error;
+}
+
+function logUnavailable(logger: Logger, error: unknown): void {
+  logger.warn({ err: error }, 'database unavailable; answered SERVICE_UNAVAILABLE');
+}
+
 /** For errors thrown before GraphQL runs (authentication in the context function): code and HTTP status kept. */
 export function toGraphQLError(error: unknown): unknown {
-  if (!(error instanceof AppError)) return error;
-  const { message, ...extensions } = bodyOf(error);
-  return new GraphQLError(message, { extensions: { ...extensions, http: { status: error.httpStatus } } });
+  const mapped = asAppError(error);
+  if (!(mapped instanceof AppError)) return error;
+  const { message, ...extensions } = bodyOf(mapped);
+  return new GraphQLError(message, { extensions: { ...extensions, http: { status: mapped.httpStatus } } });
 }
 
 export function createErrorFormatter(logger: Logger, production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    const original = asAppError(unwrapped);
+    if (original instanceof ServiceUnavailableError && original !== unwrapped) logUnavailable(logger, unwrapped);
     if (original instanceof AppError) {
       const { message, ...extensions } = bodyOf(original);
       return { message, locations: formatted.locations, path: formatted.path, extensions };
@@ -54,8 +68,26 @@ export function createErrorFormatter(logger: Logger, production: boolean) {
   };
 }
 
+/**
+ * A GraphQL answer whose every error is SERVICE_UNAVAILABLE is sent with HTTP 503 (retry later), as the
+ * file routes and /readyz answer; any other error keeps Apollo's status.
+ */
+export const serviceUnavailableStatusPlugin: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const errors = response.body.singleResult.errors;
+        if (errors && errors.length > 0 && errors.every((error) => error.extensions?.code === 'SERVICE_UNAVAILABLE'))
+          response.http.status = 503;
+      },
+    };
+  },
+};
+
 export function httpErrorBody(error: unknown, production: boolean): { status: number; body: ErrorBody } {
-  if (error instanceof AppError) return { status: error.httpStatus, body: bodyOf(error) };
+  const mapped = asAppError(error);
+  if (mapped instanceof AppError) return { status: mapped.httpStatus, body: bodyOf(mapped) };
   return {
     status: 500,
     body: { code: 'INTERNAL_SERVER_ERROR', message: production ? 'Internal server error' : ((error as Error)?.message ?? String(error)) },
@@ -70,7 +102,8 @@ export function sendHttpError(
   extra: Record<string, unknown> = {},
 ): void {
   const { status, body } = httpErrorBody(error, production);
-  if (status >= 500) logger.error({ err: error }, 'unexpected error in an HTTP route');
+  if (body.code === 'SERVICE_UNAVAILABLE') logUnavailable(logger, error);
+  else if (status >= 500) logger.error({ err: error }, 'unexpected error in an HTTP route');
   if (response.headersSent) {
     response.end();
     return;

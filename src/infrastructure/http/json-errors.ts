@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../database/unavailable';
 
 // Every answer that is not a GraphQL result is still JSON with a stable code, never Express's HTML
 // page: malformed JSON, a body over the limit, unknown routes, unsupported methods, unexpected errors.
@@ -18,7 +19,8 @@ export type HttpErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'PERSISTED_QUERY_NOT_FOUND'
   | 'OPERATION_NOT_ALLOWED'
-  | 'INTROSPECTION_DISABLED';
+  | 'INTROSPECTION_DISABLED'
+  | 'SERVICE_UNAVAILABLE';
 
 export function isGraphQLPath(path: string): boolean {
   return path === '/graphql' || path.startsWith('/graphql/');
@@ -137,6 +139,10 @@ export function jsonErrorHandler(logger: Logger, production: boolean): ErrorRequ
     }
     if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
       return sendJsonError(request, response, parserError.status, 'BAD_REQUEST', 'The request could not be read');
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error, path: request.path }, 'database unavailable; answered SERVICE_UNAVAILABLE');
+      return sendJsonError(request, response, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable right now; try again shortly');
     }
     logger.error({ err: error, path: request.path }, 'unexpected error in an HTTP handler');
     const message = production ? 'Internal server error' : error instanceof Error ? error.message : String(error);
