@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../modules/people/person.service';
+import { MAX_TREND_MONTHS } from '../modules/reports/report-arguments';
 import type { OperationLimits } from '../config/protection-settings';
 
 export type { OperationLimits };
@@ -59,6 +60,8 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.auditEvents': 5,
   'Query.budget': 500,
   'Query.dispatchReport': 1000,
+  // One statement for all its months (at most twice one month's report, measured), plus its months' rows below.
+  'Query.dispatchTrend': 2000,
   'Query.rosterComparison': 1000,
   'Query.subsidyScreening': 1000,
 };
@@ -82,9 +85,25 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
 /** Connections: the page size is `first` (its schema default when absent), capped as the server caps it. */
 const PAGED_FIELDS = new Set(['Query.persons', 'Query.auditEvents']);
 
+/** Lists whose length is the number of months between the `from` and `to` arguments ("YYYY-MM"). */
+const MONTH_RANGE_FIELDS = new Set(['Query.dispatchTrend']);
+
+/** Months from `from` to `to` inclusive; MAX_TREND_MONTHS when they cannot be read (the service refuses them anyway). */
+export function monthsAsked(args: Record<string, unknown>): number {
+  const index = (value: unknown) => {
+    const match = typeof value === 'string' ? /^(\d{4})-(\d{2})$/.exec(value) : null;
+    return match ? Number(match[1]) * 12 + Number(match[2]) : null;
+  };
+  const from = index(args.from);
+  const to = index(args.to);
+  if (from === null || to === null) return MAX_TREND_MONTHS;
+  return Math.max(1, Math.min(MAX_TREND_MONTHS, to - from + 1));
+}
+
 const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const key = `${type.name}.${field.name}`;
   const own = FIELD_COSTS[key] ?? 1;
+  if (MONTH_RANGE_FIELDS.has(key)) return own + monthsAsked(args) * childComplexity;
   if (PAGED_FIELDS.has(key)) {
     const first = typeof args.first === 'number' ? args.first : 50;
     return own + Math.max(0, Math.min(first, MAX_PAGE_SIZE)) * childComplexity;

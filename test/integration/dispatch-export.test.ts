@@ -147,8 +147,9 @@ describe('GET /reports/dispatch.xlsx and .csv', () => {
     expect(response.status).toBe(200);
     const sheet = await readSheet(response.body as Buffer);
     const groups = (sheet.getRow(3).values as unknown[]).filter((value) => typeof value === 'string');
-    expect(new Set(groups)).toEqual(new Set(['区划代码', '县(市)区', '低保对象', '特困人员', '合计(一人只计一次)']));
-    expect(sheet.columnCount).toBe(2 + 3 * 6);
+    // No 合计(一人只计一次) group: with 低保对象 and 特困人员 it would give 返贫致贫人口 by difference.
+    expect(new Set(groups)).toEqual(new Set(['区划代码', '县(市)区', '低保对象', '特困人员']));
+    expect(sheet.columnCount).toBe(2 + 2 * 6);
 
     const disabled = await download('/reports/dispatch.csv?month=2024-06', app.token('DISABLED_FEDERATION'));
     const text = (disabled.body as Buffer).toString('utf8');
@@ -164,15 +165,12 @@ describe('GET /reports/dispatch.xlsx and .csv', () => {
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString('utf8').slice(1).trim().split('\r\n');
     expect(lines[0]).toBe(DISPATCH_TITLE);
-    expect(lines[2]).toBe(
-      '区划代码,县(市)区,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次),合计(一人只计一次)',
-    );
-    expect(lines[3]).toBe(
-      ',,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率',
-    );
-    // 530103: RETURNED_POVERTY = the double-listed person (not enrolled, unpaid) and the paid one; DIBAO: one aged 74.
-    expect(lines[4]).toBe('530103,盘龙区,2,2,1,1,150.50,50.00%,3,2,1,1,150.50,50.00%');
-    expect(lines[5]).toBe('530100,合计,2,2,1,1,150.50,50.00%,3,2,1,1,150.50,50.00%');
+    expect(lines[2]).toBe('区划代码,县(市)区,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口,返贫致贫人口');
+    expect(lines[3]).toBe(',,在册人数,应代缴人数,已参保人数,已代缴人数,代缴金额(元),完成率');
+    // 530103: RETURNED_POVERTY = the double-listed person (not enrolled, unpaid) and the paid one. The
+    // DIBAO person aged 74 there is in no column of this file (an `all` group would have shown 3).
+    expect(lines[4]).toBe('530103,盘龙区,2,2,1,1,150.50,50.00%');
+    expect(lines[5]).toBe('530100,合计,2,2,1,1,150.50,50.00%');
   });
 
   it('should refuse TAX, a county user asking for another county, a bad month and a missing token', async () => {

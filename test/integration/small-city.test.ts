@@ -326,17 +326,20 @@ describe('small city: dispatch report, budget and comparison computed by hand', 
   });
 
   it('should send a single SQL statement when each report is computed', async () => {
-    const queries: Array<[string, Record<string, unknown>]> = [
-      [DISPATCH, { month: '2024-11' }],
-      ['{ budget(year: 2024) { amount } }', {}],
-      ['{ rosterComparison(from: "2024-06-30", to: "2024-12-30") { added { name } } }', {}],
-      ['{ subsidyScreening(year: 2024) { countedCategory } }', {}],
+    // Reports shaped for their output (report-sql.ts) run serially: their one statement follows a
+    // `set local max_parallel_workers_per_gather = 0` in the same transaction, counted here too.
+    const queries: Array<[string, Record<string, unknown>, number]> = [
+      [DISPATCH, { month: '2024-11' }, 2],
+      ['{ dispatchTrend(from: "2024-01", to: "2024-12") { month } }', {}, 2],
+      ['{ budget(year: 2024) { amount } }', {}, 2],
+      ['{ rosterComparison(from: "2024-06-30", to: "2024-12-30") { added { name } } }', {}, 1],
+      ['{ subsidyScreening(year: 2024) { countedCategory } }', {}, 1],
     ];
-    for (const [query, variables] of queries) {
+    for (const [query, variables, statements] of queries) {
       const before = app.db.statementCount;
       const result = await app.graphql(query, variables, app.token('HRSS'));
       expect(result.errors).toBeUndefined();
-      expect(app.db.statementCount - before).toBe(1);
+      expect(app.db.statementCount - before).toBe(statements);
     }
   });
 

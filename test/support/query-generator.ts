@@ -80,7 +80,8 @@ export function sampleValue(type: GraphQLInputType, name: string, context: Sampl
       default:
         if (name === 'idNumber') return context.idNumber;
         if (name === 'county') return context.viewer.county ?? '530102';
-        if (name === 'month') return `${context.year}-06`;
+        // dispatchTrend's range ("YYYY-MM" strings; Date arguments named from/to are handled above).
+        if (name === 'month' || name === 'from' || name === 'to') return `${context.year}-06`;
         if (name === 'name') return '样本';
         return 'sample';
     }

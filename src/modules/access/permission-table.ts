@@ -18,6 +18,8 @@ const allBut = (...excluded: Department[]): Grant => ({ departments: DEPARTMENTS
 /** Departments that may read some person rows (FINANCE reads none). */
 const PERSON_READERS = allBut('FINANCE');
 const REPORT_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION', 'DISABLED_FEDERATION');
+/** Departments that read some category column of the dispatch report (DISABLED_FEDERATION reads only disabledLevel34). */
+const TALLY_READERS = grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION');
 
 export type PermissionTable = Record<string, Record<string, Grant>>;
 
@@ -28,6 +30,7 @@ export const PERMISSIONS: PermissionTable = {
     eligibility: PERSON_READERS,
     budget: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     dispatchReport: REPORT_READERS,
+    dispatchTrend: REPORT_READERS,
     rosterComparison: grant('HRSS', 'CIVIL_AFFAIRS', 'RURAL_REVITALIZATION'),
     subsidyScreening: grant('HRSS', 'DISABLED_FEDERATION'),
     auditEvents: cityLevel('HRSS'),
@@ -73,17 +76,19 @@ export const PERMISSIONS: PermissionTable = {
   // Shared by every connection: whoever may read a connection may read its page info.
   PageInfo: { hasNextPage: PERSON_READERS, endCursor: PERSON_READERS },
   CategoryTally: {
-    persons: REPORT_READERS,
-    eligible: REPORT_READERS,
-    enrolled: REPORT_READERS,
-    proxyPaid: REPORT_READERS,
-    proxyPaidAmount: REPORT_READERS,
-    completionRate: REPORT_READERS,
+    persons: TALLY_READERS,
+    eligible: TALLY_READERS,
+    enrolled: TALLY_READERS,
+    proxyPaid: TALLY_READERS,
+    proxyPaidAmount: TALLY_READERS,
+    completionRate: TALLY_READERS,
   },
   DispatchRow: {
     county: REPORT_READERS,
     countyName: REPORT_READERS,
-    all: REPORT_READERS,
+    // Every category at once: with a department's own columns it would give another department's
+    // figures by difference (DESIGN.md §4), so only the departments that see every column read it.
+    all: grant('HRSS', 'FINANCE'),
     dibao: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS'),
     tekun: grant('HRSS', 'FINANCE', 'CIVIL_AFFAIRS'),
     returnedPoverty: grant('HRSS', 'FINANCE', 'RURAL_REVITALIZATION'),

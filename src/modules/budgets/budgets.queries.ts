@@ -1,6 +1,19 @@
 import type { Department, HardshipCategory } from '../../shared/domain';
 import { sql, type QueryRunner } from '../../shared/sql';
-import { decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
+import { cutOffDate } from '../../shared/dates';
+import { DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD } from '../eligibility/domain/eligibility';
+import {
+  activeOnSql,
+  contributingAgeSql,
+  countyOffset,
+  countyOfOffsetSql,
+  KEY_RANK,
+  packedKeySql,
+  serialRows,
+} from '../reports/report-sql';
+
+const DEFAULT_STANDARD_SQL = sql.raw(`${DEFAULT_STANDARD}::numeric(12,2)`);
+const DEFAULT_CITY_SHARE_SQL = sql.raw(String(DEFAULT_CITY_SHARE_BASIS_POINTS / 10000));
 
 export interface BudgetLineRow {
   county: string;
@@ -22,23 +35,52 @@ export interface BudgetQuery {
 export class BudgetsQueries {
   constructor(private readonly db: QueryRunner) {}
 
-  /** R1/R5/R9 after R8, one statement: per county and funding department, sums of per-person rounded shares. */
+  /**
+   * R1/R5/R9 after R8, one statement (shaped for its output, report-sql.ts): the eligible persons
+   * (ELIGIBLE or TO_ENROL on the cut-off, today's pension status) counted per county and funding
+   * department, times the county's rule. Exact: everyone in a line has the same standard and the same
+   * rounded city share, so the sum of per-person rounded shares is the count times the rounded share.
+   */
   lines(query: BudgetQuery): Promise<BudgetLineRow[]> {
-    return this.db.rows<BudgetLineRow>(sql`
-      select county, department, count(*)::int as persons,
-             sum(amount)::numeric(14,2)::text as amount,
-             sum(city_share)::numeric(14,2)::text as "cityShare",
-             sum(county_share)::numeric(14,2)::text as "countyShare"
-      from (
-        select decision.*,
-               case when decision.counted_category = 'RETURNED_POVERTY' then 'RURAL_REVITALIZATION' else 'CIVIL_AFFAIRS' end as department
-        from (${decisionsSql({ year: query.year, precedence: query.precedence, onRosterOnly: true })}) decision
-        where decision.status in ${ELIGIBLE_STATUSES_SQL}
-      ) eligible
-      where ${query.county === null ? sql`true` : sql`county = ${query.county}`}
-        and ${query.department === null ? sql`true` : sql`department = ${query.department}`}
-      group by county, department
-      order by county, department`);
+    const cutOff = cutOffDate(query.year);
+    const entry = sql.raw('entry');
+    const rural = query.precedence.indexOf('RETURNED_POVERTY');
+    const offset = countyOffset(query.county);
+    const personsInCounty =
+      query.county === null
+        ? sql`true`
+        : sql`entry.person_id in (select in_county.person_id from roster_entry in_county where in_county.county = ${query.county})`;
+    const department = sql`case when k / ${sql.raw(String(KEY_RANK))} = ${rural} then 'RURAL_REVITALIZATION' else 'CIVIL_AFFAIRS' end`;
+    return serialRows<BudgetLineRow>(
+      this.db,
+      sql`
+      with counted as (
+        select entry.person_id, min(${packedKeySql(query.precedence, entry)}) as k
+        from roster_entry entry
+        where ${activeOnSql(entry, cutOff)} and ${personsInCounty}
+        group by entry.person_id
+      ),
+      lines as (
+        select (k % 1000)::int as county_offset, ${department} as department, count(*) as persons
+        from counted join person on person.id = counted.person_id
+        where ${contributingAgeSql(query.year, sql`person.birth_date`)}
+          and person.pension_status in ('NOT_ENROLLED', 'CONTRIBUTING', 'SUSPENDED')
+          and ${offset === null ? sql`true` : sql`k % 1000 = ${offset}`}
+        group by 1, 2
+      ),
+      priced as (
+        select lines.*, coalesce(rule.standard, ${DEFAULT_STANDARD_SQL}) as standard,
+               -- R5: half-up to the cent (numeric round is half away from zero; amounts are never negative)
+               round(coalesce(rule.standard, ${DEFAULT_STANDARD_SQL}) * coalesce(rule.city_share, ${DEFAULT_CITY_SHARE_SQL}), 2) as city
+        from lines left join funding_rule rule on rule.county = ${countyOfOffsetSql(sql`lines.county_offset`)} and rule.year = ${query.year}
+      )
+      select ${countyOfOffsetSql(sql`county_offset`)} as county, department, persons::int as persons,
+             (persons * standard)::numeric(14,2)::text as amount, (persons * city)::numeric(14,2)::text as "cityShare",
+             (persons * (standard - city))::numeric(14,2)::text as "countyShare"
+      from priced
+      where ${query.department === null ? sql`true` : sql`department = ${query.department}`}
+      order by 1, 2`,
+    );
   }
 }
 

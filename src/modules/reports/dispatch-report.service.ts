@@ -4,9 +4,10 @@ import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { ProblemList } from '../../shared/errors';
 import { Money } from '../../shared/money';
-import { checkCounty, parseMonth } from './report-arguments';
+import { checkCounty, parseMonth, parseMonthRange } from './report-arguments';
 import { countyInScope } from '../access/row-scope';
 import { ReportsQueries, type DispatchCellRow } from './reports.queries';
+import type { TrendCellRow } from './report-sql';
 
 // R11 monthly dispatch report (调度表), DESIGN.md §5. Also the builder of the file export.
 
@@ -160,4 +161,41 @@ export async function buildDispatchReport(context: UseCaseContext, month: string
   });
   const counties = scope === null ? COUNTIES.map((entry) => entry.code) : [scope];
   return assembleDispatchReport(month, year, reportDate, counties, cells);
+}
+
+/** "YYYY-MM" of a year and month. */
+function monthText(year: number, month: number): string {
+  return `${year}-${String(month).padStart(2, '0')}`;
+}
+
+/**
+ * Trends (issue 13 point 3): the dispatch report of every month from `from` to `to` ("YYYY-MM", at most
+ * MAX_TREND_MONTHS), each exactly as `buildDispatchReport` gives it for that month (same rows, total,
+ * rules and county scope), computed in ONE statement over all the months. One DispatchReportData per
+ * month, in month order.
+ */
+export async function buildDispatchTrend(
+  context: UseCaseContext,
+  from: string,
+  to: string,
+  county: string | null,
+): Promise<DispatchReportData[]> {
+  const viewer = requireViewer(context);
+  const problems = new ProblemList();
+  const months = parseMonthRange(from, to, problems);
+  checkCounty(county, problems);
+  problems.throwIfAny();
+  const scope = countyInScope(viewer, county);
+  const dated = months.map(({ year, month }) => ({ year, month, ...dispatchDates(year, month) }));
+  const cells = await new ReportsQueries(context.db).dispatchTrendCells({
+    months: dated.map(({ year, reportDate, populationDate }) => ({ year, reportDate, populationDate })),
+    precedence: context.settings.precedence,
+    county: scope,
+  });
+  const byMonth: TrendCellRow[][] = dated.map(() => []);
+  for (const cell of cells) byMonth[cell.monthIndex]?.push(cell);
+  const counties = scope === null ? COUNTIES.map((entry) => entry.code) : [scope];
+  return dated.map(({ year, month, reportDate }, index) =>
+    assembleDispatchReport(monthText(year, month), year, reportDate, counties, byMonth[index]!),
+  );
 }

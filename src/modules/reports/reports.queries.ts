@@ -2,6 +2,7 @@ import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
+import { dispatchTrendSql, serialRows, type TrendCellRow, type TrendMonth } from './report-sql';
 import type { PersonRow } from '../people/people.queries';
 import type { Viewer } from '../../shared/auth';
 import { visiblePersonPredicate } from '../access/row-scope';
@@ -26,6 +27,12 @@ export interface DispatchQuery {
   county: string | null;
 }
 
+export interface DispatchTrendQuery {
+  months: readonly TrendMonth[];
+  precedence: readonly HardshipCategory[];
+  county: string | null;
+}
+
 export class ReportsQueries {
   constructor(private readonly db: QueryRunner) {}
 
@@ -35,26 +42,18 @@ export class ReportsQueries {
    * Pension statuses are read as they stood on the report date, payments by paidOn <= report date,
    * so a past month's report gives the same figures when computed again later.
    */
-  dispatchCells(query: DispatchQuery): Promise<DispatchCellRow[]> {
-    return this.db.rows<DispatchCellRow>(sql`
-      with decision as (${decisionsSql({ year: query.year, precedence: query.precedence, countedOn: query.populationDate, onRosterOnly: true, pensionStatusOn: query.reportDate })}),
-      paid as (
-        select person_id, sum(amount) as amount from proxy_payment
-        where year = ${query.year} and paid_on <= ${query.reportDate}::date
-        group by person_id
-      )
-      select decision.county, decision.counted_category as category,
-             count(*)::int as persons,
-             count(*) filter (where decision.status in ${ELIGIBLE_STATUSES_SQL})::int as eligible,
-             count(*) filter (where decision.status = 'ELIGIBLE')::int as enrolled,
-             count(paid.person_id) filter (where decision.status in ${ELIGIBLE_STATUSES_SQL})::int as "proxyPaid",
-             coalesce(sum(paid.amount) filter (where decision.status in ${ELIGIBLE_STATUSES_SQL}), 0)::numeric(14,2)::text as "proxyPaidAmount",
-             count(*) filter (where decision.disability_level in (3, 4))::int as "disabledLevel34"
-      from decision
-      left join paid on paid.person_id = decision.person_id
-      where decision.on_roster and ${query.county === null ? sql`true` : sql`decision.county = ${query.county}`}
-      group by decision.county, decision.counted_category
-      order by decision.county, decision.counted_category`);
+  async dispatchCells(query: DispatchQuery): Promise<DispatchCellRow[]> {
+    const cells = await this.dispatchTrendCells({
+      months: [{ year: query.year, reportDate: query.reportDate, populationDate: query.populationDate }],
+      precedence: query.precedence,
+      county: query.county,
+    });
+    return cells.map(({ monthIndex: _month, ...cell }) => cell);
+  }
+
+  /** The same tallies for several months, in one pass over each table (report-sql.ts), serial plan. */
+  dispatchTrendCells(query: DispatchTrendQuery): Promise<TrendCellRow[]> {
+    return serialRows<TrendCellRow>(this.db, dispatchTrendSql(query.months, query.precedence, query.county));
   }
 
   screening(query: ScreeningQuery): Promise<ScreeningRow[]> {

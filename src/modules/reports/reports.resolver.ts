@@ -1,6 +1,6 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { UseCaseContext } from '../../shared/use-case';
-import { buildDispatchReport } from './dispatch-report.service';
+import { buildDispatchReport, buildDispatchTrend } from './dispatch-report.service';
 import { DispatchReportNode } from './reports.types';
 
 @Resolver()
@@ -12,5 +12,17 @@ export class ReportsResolver {
     @Ctx() context: UseCaseContext,
   ): Promise<DispatchReportNode> {
     return buildDispatchReport(context, month, county ?? null);
+  }
+
+  @Query(() => [DispatchReportNode], {
+    description: 'Trends: the dispatch report of every month from "YYYY-MM" to "YYYY-MM" (at most 24), every county or one, in one pass',
+  })
+  dispatchTrend(
+    @Arg('from', () => String) from: string,
+    @Arg('to', () => String) to: string,
+    @Arg('county', () => String, { nullable: true }) county: string | null,
+    @Ctx() context: UseCaseContext,
+  ): Promise<DispatchReportNode[]> {
+    return buildDispatchTrend(context, from, to, county ?? null);
   }
 }
