@@ -8,8 +8,17 @@ export interface ChartBar {
   height: number;
 }
 
+/** A line chart's point (its symbol). */
+export interface ChartPoint {
+  series: number;
+  dataIndex: number;
+  /** Pixels above the rate axis' 0. */
+  height: number;
+}
+
 export interface ChartSvg {
   bars: ChartBar[];
+  points: ChartPoint[];
   texts: string[];
   /** Pixels from the rate axis' 0 to its 100. */
   axisPixels: number;
@@ -37,5 +46,11 @@ export function readChartSvg(svg: string): ChartSvg {
     if (!match) throw new Error(`No rate axis label ${label} in the chart`);
     return Number(match[1]);
   };
-  return { bars, texts, axisPixels: axisY('0') - axisY('100') };
+  const points: ChartPoint[] = [];
+  for (const match of svg.matchAll(
+    /transform="matrix\([\d.]+,0,0,[\d.]+,[\d.]+,([\d.]+)\)"[^>]*?ecmeta_series_index="(\d+)" ecmeta_data_index="(\d+)" ecmeta_ssr_type="chart"/g,
+  )) {
+    points.push({ height: axisY('0') - Number(match[1]), series: Number(match[2]), dataIndex: Number(match[3]) });
+  }
+  return { bars, points, texts, axisPixels: axisY('0') - axisY('100') };
 }
