@@ -39,7 +39,13 @@ function fullReport() {
       disabledLevel34: 1,
     })),
   );
-  return assembleDispatchReport('2024-11', 2024, '2024-11-15', COUNTIES.map((county) => county.code), cells);
+  return assembleDispatchReport(
+    '2024-11',
+    2024,
+    '2024-11-15',
+    COUNTIES.map((county) => county.code),
+    cells,
+  );
 }
 
 describe('the chart font', () => {
