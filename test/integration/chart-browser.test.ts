@@ -56,7 +56,9 @@ describe('the charts in headless Chromium with the network limited to localhost'
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (.ci/run does this)`);
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (.ci/run does this)`,
+      );
     }
     app = await startTestApp({ now: new Date('2024-12-01T04:00:00Z') });
     for (const [category, county, paid] of [
@@ -106,7 +108,12 @@ describe('the charts in headless Chromium with the network limited to localhost'
         const fontSize = parseFloat(getComputedStyle(element).fontSize);
         probe.setAttribute('style', `font-size:${fontSize}px;font-family:sans-serif`);
         probe.textContent = element.textContent;
-        return { text: element.textContent ?? '', fontSize, width: element.getComputedTextLength(), fallbackWidth: probe.getComputedTextLength() };
+        return {
+          text: element.textContent ?? '',
+          fontSize,
+          width: element.getComputedTextLength(),
+          fallbackWidth: probe.getComputedTextLength(),
+        };
       });
       probe.remove();
       return {
@@ -141,7 +148,9 @@ describe('the charts in headless Chromium with the network limited to localhost'
     expect(chart.faces).toEqual([`${CHART_FONT_FAMILY} loaded`]);
     expect(chart.covers).toBe(true);
     expect(chart.families).toEqual([`${CHART_FONT_FAMILY}, sans-serif`]);
-    expect(chart.texts.map((drawn) => drawn.text)).toEqual(expect.arrayContaining(['禄劝彝族苗族自治县', '寻甸回族彝族自治县', '低保对象', '合计']));
+    expect(chart.texts.map((drawn) => drawn.text)).toEqual(
+      expect.arrayContaining(['禄劝彝族苗族自治县', '寻甸回族彝族自治县', '低保对象', '合计']),
+    );
     expectDrawnWithTheChartFont(chart.texts);
   });
 
