@@ -21,6 +21,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The npm cache lives in a BuildKit cache mount, outside the image's layers.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --no-audit --no-fund
+# echarts ships every build of itself (51 MB in dist/); the server's require('echarts') loads dist/echarts.js only
+# (dist/package.json says it is CommonJS: keep it).
+RUN find node_modules/echarts/dist -type f ! -name echarts.js ! -name package.json -delete
 COPY --from=build /app/dist ./dist
 # Trusted documents (PA_TRUSTED_DOCUMENTS) read the portals' manifests at start-up.
 COPY schema/operations ./schema/operations
