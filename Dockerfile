@@ -21,9 +21,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # The npm cache lives in a BuildKit cache mount, outside the image's layers.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --omit=optional --no-audit --no-fund
+# echarts ships every build of itself (51 MB in dist/); the server's require('echarts') loads dist/echarts.js only
+# (dist/package.json says it is CommonJS: keep it).
+RUN find node_modules/echarts/dist -type f ! -name echarts.js ! -name package.json -delete
 COPY --from=build /app/dist ./dist
 # Trusted documents (PA_TRUSTED_DOCUMENTS) read the portals' manifests at start-up.
 COPY schema/operations ./schema/operations
+# The charts' font (GET /reports/dispatch.svg, the XLSX chart sheet): a CJK subset, read at run time.
+COPY assets ./assets
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"

@@ -2,9 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../src/infrastructure/free-port';
+import { signToken } from '../../src/shared/auth';
 import { replayDockerfile, stageEnvironment, inStage, type Stage } from '../support/dockerfile-replay';
 import { auditedReadsBy, killLeftoverServers, processesInGroup, readAPerson, startServerProcess } from '../support/server-process';
 import { assertTestDatabaseName, databaseUrl } from '../support/test-database';
@@ -78,6 +80,16 @@ describe('the production image (Dockerfile replayed on the host)', () => {
 
     const subject = `image-shutdown-${Date.now()}`;
     await readAPerson(server, url, JWT_SECRET, subject);
+    // The charts need files the compiled code does not hold: the font (assets/fonts) and resvg's WebAssembly.
+    const hrss = { authorization: `Bearer ${signToken({ subject, department: 'HRSS', county: null }, JWT_SECRET)}` };
+    const svg = await fetch(`http://127.0.0.1:${port}/reports/dispatch.svg?month=2024-06`, { headers: hrss });
+    expect(svg.status, server.output()).toBe(200);
+    expect(await svg.text()).toContain('data:font/woff2;base64,');
+    const xlsx = await fetch(`http://127.0.0.1:${port}/reports/dispatch.xlsx?month=2024-06`, { headers: hrss });
+    expect(xlsx.status, server.output()).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['调度表', '完成率图']);
     const stopped = await server.stop('SIGTERM');
     expect(stopped, server.output()).toMatchObject({ code: 0, signal: null });
     expect(stopped.afterMs).toBeLessThan(10_000);

@@ -131,6 +131,8 @@ export interface Download {
   /** ASCII file name, and the name shown to users (UTF-8). */
   filename: string;
   displayName: string;
+  /** 'attachment' (default) saves the file; 'inline' lets a browser show it (an SVG chart). */
+  disposition?: 'attachment' | 'inline';
 }
 
 /** A file out (an export): authenticated like the imports, errors as JSON. */
@@ -144,7 +146,7 @@ export function downloadHandler(settings: FileRouteSettings, produce: (viewer: V
         .type(download.contentType)
         .set(
           'content-disposition',
-          `attachment; filename="${download.filename}"; filename*=UTF-8''${encodeURIComponent(download.displayName)}`,
+          `${download.disposition ?? 'attachment'}; filename="${download.filename}"; filename*=UTF-8''${encodeURIComponent(download.displayName)}`,
         )
         .send(download.body);
     } catch (error) {

@@ -80,7 +80,15 @@ function monthLine(report: DispatchReportData): string {
   return `月份：${report.month}（统计截至 ${report.reportDate}，年度 ${report.year}）`;
 }
 
-export async function dispatchXlsx(report: DispatchReportData, columns: readonly ExportColumn[]): Promise<Buffer> {
+export const CHART_SHEET_NAME = '完成率图';
+
+/** The chart sheet: the PNG of GET /reports/dispatch.svg (exceljs writes no native charts), shown at `size`. */
+export interface XlsxChart {
+  png: Buffer;
+  size: { width: number; height: number };
+}
+
+export async function dispatchXlsx(report: DispatchReportData, columns: readonly ExportColumn[], chart?: XlsxChart): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('调度表', { views: [{ state: 'frozen', ySplit: 4, xSplit: 2 }] });
   const width = columns.length;
@@ -123,6 +131,11 @@ export async function dispatchXlsx(report: DispatchReportData, columns: readonly
   columns.forEach((column, index) => {
     sheet.getColumn(index + 1).width = column.label === null ? 14 : 11;
   });
+  if (chart) {
+    const chartSheet = workbook.addWorksheet(CHART_SHEET_NAME);
+    const image = workbook.addImage({ buffer: chart.png as unknown as ExcelJS.Buffer, extension: 'png' });
+    chartSheet.addImage(image, { tl: { col: 0, row: 0 }, ext: chart.size, editAs: 'absolute' });
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
