@@ -63,6 +63,7 @@ async function main(): Promise<void> {
         temporaryDirectory: config.uploadDirectory ?? undefined,
       },
       protections: config.protections,
+      metricsToken: config.metricsToken,
     });
     // Runs before the pool closes (cleanups run in reverse): drains requests, then writes the buffered audit events.
     cleanups.push(() => server.stop());

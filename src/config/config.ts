@@ -33,6 +33,8 @@ export interface AppConfig {
   precedence: readonly HardshipCategory[];
   /** Operation limits, introspection, CORS, token lifetime, rate limits, trusted documents (README "Running in production"). */
   protections: Protections;
+  /** Bearer token of GET /metrics (PA_METRICS_TOKEN); null: open outside production, not served (404) in production. */
+  metricsToken: string | null;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'pension-aid-development-secret-do-not-use-in-production';
@@ -72,6 +74,14 @@ function readDatabaseUrl(environment: Environment, variable: string): string | n
     throw new ConfigError(variable, `must start with postgres:// or postgresql://, got "${url.protocol}//"`);
   }
   if (url.pathname.length <= 1) throw new ConfigError(variable, 'must name a database');
+  return raw;
+}
+
+function readMetricsToken(environment: Environment): string | null {
+  const raw = environment.PA_METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (!/^[\x21-\x7e]{16,512}$/.test(raw))
+    throw new ConfigError('PA_METRICS_TOKEN', 'must be 16 to 512 printable characters without spaces');
   return raw;
 }
 
@@ -129,5 +139,6 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     precedence: readPrecedence(environment),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
+    metricsToken: readMetricsToken(environment),
   };
 }

@@ -1,6 +1,8 @@
 import { inject } from 'vitest';
 import supertest from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DestinationStream } from 'pino';
+import type { LogLevel } from '../../src/config/config';
 import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
@@ -58,11 +60,15 @@ export interface TestAppOptions {
   audit?: AuditLogOptions;
   /** The server's protections; rate limits are off unless given (tests send many requests). */
   protections?: Partial<Protections>;
+  /** Where the server logs (tests that read the log lines), at `logLevel`; silent otherwise. */
+  logDestination?: DestinationStream;
+  logLevel?: LogLevel;
+  metricsToken?: string | null;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
-  const logger = createLogger('silent');
+  const logger = createLogger(options.logLevel ?? (options.logDestination ? 'info' : 'silent'), options.logDestination);
   const orm = await openOrm(database.url, logger, 5);
   const db = DatabaseQueryRunner.over(orm);
   const server = await createServer({
@@ -78,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     importLimits: options.importLimits,
     audit: options.audit,
     protections: { rateLimits: null, ...options.protections },
+    metricsToken: options.metricsToken,
   });
   const agent = supertest(server.app);
   return {

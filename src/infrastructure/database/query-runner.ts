@@ -17,6 +17,13 @@ const TYPES = {
 
 type Connection = Pick<pg.ClientBase, 'query'>;
 
+/** What knex's (tarn's) pool says about itself. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
 async function run(connection: Connection, query: SqlFragment): Promise<pg.QueryResult> {
   const { text, values } = query.toQuery();
   return connection.query({ text, values, types: TYPES });
@@ -112,6 +119,14 @@ export class DatabaseQueryRunner implements QueryRunner {
         throw error;
       }
     });
+  }
+
+  /** The pool's connections for /metrics: open (in use or idle), idle, and acquisitions waiting for one. */
+  poolStatus(): { total: number; idle: number; waiting: number } {
+    const pool = (this.knex.client as { pool?: TarnPool }).pool;
+    if (!pool) return { total: 0, idle: 0, waiting: 0 };
+    const idle = pool.numFree();
+    return { total: pool.numUsed() + idle, idle, waiting: pool.numPendingAcquires() };
   }
 
   async isReady(): Promise<boolean> {

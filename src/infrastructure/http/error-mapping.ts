@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError, BadUserInputError } from '../../shared/errors';
 import type { Logger } from '../logger';
+import { noteError, observationOf } from './request-observation';
 
 // The one place where errors become answers, for GraphQL and for the plain HTTP routes (files in and
 // out) alike: our codes pass through with their problems; anything unexpected is logged and, in
@@ -66,10 +67,12 @@ export function sendHttpError(
   extra: Record<string, unknown> = {},
 ): void {
   const { status, body } = httpErrorBody(error, production);
-  if (status >= 500) logger.error({ err: error }, 'unexpected error in an HTTP route');
+  const observation = observationOf(response);
+  noteError(observation, body.code);
+  if (status >= 500) logger.error({ err: error, requestId: observation?.requestId }, 'unexpected error in an HTTP route');
   if (response.headersSent) {
     response.end();
     return;
   }
-  response.status(status).json({ ...extra, ...body });
+  response.status(status).json({ ...extra, ...body, ...(observation ? { requestId: observation.requestId } : {}) });
 }
