@@ -9,6 +9,13 @@ describe('loadConfig', () => {
     expect(config.dataDir.endsWith('.data')).toBe(true);
     expect(config.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(config.precedence).toEqual(['RETURNED_POVERTY', 'TEKUN', 'DIBAO']);
+    expect(config.metricsToken).toBeNull();
+  });
+
+  it('should read PA_METRICS_TOKEN and refuse a short one or one with spaces', () => {
+    expect(loadConfig({ PA_METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    expect(() => loadConfig({ PA_METRICS_TOKEN: 'short' })).toThrow(/PA_METRICS_TOKEN/);
+    expect(() => loadConfig({ PA_METRICS_TOKEN: 'has a space in it 0123' })).toThrow(/PA_METRICS_TOKEN/);
   });
 
   it('should name the variable when a value is bad', () => {
