@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_OPERATION_LIMITS } from '../../src/app/operation-limits';
-import { acceptedRequestId } from '../../src/infrastructure/http/request-observation';
+import { acceptedRequestId, BoundedLabels } from '../../src/infrastructure/http/request-observation';
 import { anIdNumber } from '../factories/person.factory';
 import { utf8Csv, type Cell } from '../support/exchange-files';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -43,6 +43,19 @@ describe('request ids', () => {
     expect(acceptedRequestId(`req-${anIdNumber()}`)).toBeNull();
     expect(acceptedRequestId('')).toBeNull();
     expect(acceptedRequestId(['a', 'b'])).toBeNull();
+  });
+});
+
+describe('bounded labels', () => {
+  it('should keep the first values up to the cap and call every later one "other"', () => {
+    const labels = new BoundedLabels(2);
+    expect([labels.label('a'), labels.label('b'), labels.label('c'), labels.label('a'), labels.label(null)]).toEqual([
+      'a',
+      'b',
+      'other',
+      'a',
+      'other',
+    ]);
   });
 });
 
@@ -103,6 +116,10 @@ describe('observability: logs and request ids (production mode, debug level)', (
       .send({ query: '{ __typename }' });
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.body).toMatchObject({ errors: [{ extensions: { code: 'UNAUTHENTICATED', requestId: 'client-req-2' } }] });
+
+    const otherPortal = await app.graphql('{ __typename }', {}, civilAffairs, '/graphql/tax');
+    expect(otherPortal.status).toBe(403);
+    expect(otherPortal.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', requestId: expect.stringMatching(UUID) });
 
     const file = await app.http().post('/rosters/import').set('x-request-id', 'client-req-3').attach('file', Buffer.from('x'), 'r.csv');
     expect(file.status).toBe(401);
