@@ -144,6 +144,12 @@ describe('observability: logs and request ids (production mode, debug level)', (
     const response = await app.http().get('/healthz').set('x-request-id', idNumber);
     expect(response.headers['x-request-id']).toMatch(UUID);
     expect(log.text).not.toContain(idNumber);
+    // A probe that succeeds is logged at debug (20), not info.
+    expect(log.requestLine(response.headers['x-request-id'] as string)).toMatchObject({
+      level: 20,
+      path: '/healthz',
+      operation: 'GET /healthz',
+    });
   });
 
   it('should log no ID number and no name that requests carried in arguments, variables, operation names, paths, headers and uploaded files', async () => {

@@ -70,6 +70,9 @@ export class BoundedLabels {
   }
 }
 
+// Probes and scrapes come every few seconds: their lines are debug unless they fail.
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 const PLAIN_PATH = /^\/[A-Za-z0-9/_.-]{0,80}$/;
 const paths = new BoundedLabels(64);
 
@@ -112,7 +115,8 @@ export function observeRequests(options: ObservationOptions): RequestHandler {
       const viewer = options.viewerOf(response);
       const errorCodes = [...new Set(observation.errors.map((error) => error.code))];
       const status = response.statusCode;
-      options.logger.info(
+      const level = QUIET_PATHS.has(path) && status < 400 ? 'debug' : 'info';
+      options.logger[level](
         {
           requestId: observation.requestId,
           method: request.method,
