@@ -100,6 +100,7 @@ async function serve(config: AppConfig, logger: Logger, life: Lifecycle, databas
     protections: config.protections,
     importJobs: config.importJobs,
     readinessTimeoutMs: config.databaseTimeouts.readinessTimeoutMs,
+    metricsToken: config.metricsToken,
   });
   // Runs before the pools close (cleanups run in reverse): drains requests, then writes the buffered audit events.
   life.cleanups.push(() => server.stop());

@@ -31,7 +31,8 @@ export function resolveProtections(production: boolean, given: Partial<Protectio
   };
 }
 
-const PROBES = new Set(['/healthz', '/readyz']);
+// Not rate limited and not behind the JWT gate: probes, and /metrics (its own bearer token, PA_METRICS_TOKEN).
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export class ProtectionWiring {
   readonly trustedDocuments: TrustedDocuments;

@@ -31,6 +31,7 @@ import { reportRoutes } from '../modules/reports/reports.routes';
 import { rosterImportRoute, rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
 import { inputTextGuardPlugin } from './input-text-guard';
+import { createObservability, OperationLabels, operationLabelPlugin, withRequestIds, type Observability } from './observability';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   protections?: Partial<Protections>;
   /** How long /readyz waits for the database before answering 503 (config PA_READINESS_TIMEOUT_MS); 500 ms. */
   readinessTimeoutMs?: number;
+  /** Bearer token of GET /metrics (PA_METRICS_TOKEN); without one /metrics is open outside production and absent (404) in it. */
+  metricsToken?: string | null;
 }
 
 export interface AppServer {
@@ -66,6 +69,7 @@ export interface AppServer {
   /** Each department's view, served at /graphql/<slug>. */
   views: ReadonlyArray<{ department: Department; slug: string; schema: GraphQLSchema }>;
   audit: AuditLog;
+  observability: Observability;
   /** Stops accepting, waits for requests in flight, writes the audit events left, then resolves. */
   stop(): Promise<void>;
 }
@@ -91,6 +95,8 @@ interface Wiring {
   httpServer: http.Server;
   audit: AuditLog;
   protection: ProtectionWiring;
+  observability: Observability;
+  operationLabels: OperationLabels;
 }
 
 /** The worker: the same import routes a request runs, fed from the files kept in PostgreSQL. */
@@ -109,8 +115,9 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: createErrorFormatter(options.services.logger, options.production),
+    formatError: withRequestIds(createErrorFormatter(options.services.logger, options.production)),
     plugins: [
+      operationLabelPlugin(wiring.operationLabels),
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       inputTextGuardPlugin(),
       auditPlugin(audit),
@@ -131,7 +138,8 @@ function operationNameOf(request: Request): string | null {
   return typeof body?.operationName === 'string' ? body.operationName : null;
 }
 
-function mountProbes({ app, options, audit }: Wiring): void {
+function mountProbes({ app, options, audit, observability }: Wiring): void {
+  if (observability.metricsRoute) app.get('/metrics', observability.metricsRoute);
   app.get('/healthz', (_request, response) => {
     response.status(200).json({ status: 'ok' });
   });
@@ -311,7 +319,17 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   // Background writes on the same pool, not counted among a request's statements.
   const audit = new AuditLog(options.services.db.uncounted(), options.services.logger, options.audit);
   const protection = new ProtectionWiring(resolveProtections(options.production, options.protections), options.jwtSecret);
-  const wiring: Wiring = { options, app, httpServer, audit, protection };
+  const observability = createObservability({
+    logger: options.services.logger,
+    db: options.services.db,
+    audit,
+    production: options.production,
+    metricsToken: options.metricsToken ?? null,
+  });
+  const operationLabels = new OperationLabels(protection.trustedDocuments);
+  const wiring: Wiring = { options, app, httpServer, audit, protection, observability, operationLabels };
+  // First: every request gets its id, its log line and its metrics, refusals by the protections included.
+  app.use(observability.observe);
   app.use(protection.front(app));
 
   const apollo = makeApollo(wiring, schema, true);
@@ -342,6 +360,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     schema,
     views,
     audit,
+    observability,
     stop() {
       stopped ??= (async () => {
         // The full endpoint's server drains the HTTP server, i.e. every endpoint's requests in flight.

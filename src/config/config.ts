@@ -44,6 +44,8 @@ export interface AppConfig {
   protections: Protections;
   /** Database outage handling (README "When the database goes away"). */
   databaseTimeouts: DatabaseTimeouts;
+  /** Bearer token of GET /metrics (PA_METRICS_TOKEN); null: open outside production, not served (404) in production. */
+  metricsToken: string | null;
 }
 
 export interface DatabaseTimeouts {
@@ -107,6 +109,14 @@ function readDatabaseUrl(environment: Environment, variable: string): string | n
     throw new ConfigError(variable, `must start with postgres:// or postgresql://, got "${url.protocol}//"`);
   }
   if (url.pathname.length <= 1) throw new ConfigError(variable, 'must name a database');
+  return raw;
+}
+
+function readMetricsToken(environment: Environment): string | null {
+  const raw = environment.PA_METRICS_TOKEN;
+  if (raw === undefined || raw === '') return null;
+  if (!/^[\x21-\x7e]{16,512}$/.test(raw))
+    throw new ConfigError('PA_METRICS_TOKEN', 'must be 16 to 512 printable characters without spaces');
   return raw;
 }
 
@@ -191,5 +201,6 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
       acquireTimeoutMs: readInteger(environment, 'PA_DB_ACQUIRE_TIMEOUT_MS', 10_000, 50, 600_000),
       readinessTimeoutMs: readInteger(environment, 'PA_READINESS_TIMEOUT_MS', 500, 50, 60_000),
     },
+    metricsToken: readMetricsToken(environment),
   };
 }

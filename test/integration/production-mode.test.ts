@@ -187,5 +187,7 @@ describe('introspection, CORS and suggestions settings', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
     const simple = await app.http().post('/graphql').set('origin', 'https://portal.example.org').send({ query: '{ __typename }' });
     expect(simple.headers['access-control-allow-origin']).toBe('https://portal.example.org');
+    // A portal reads the request id to quote it in a support request.
+    expect(simple.headers['access-control-expose-headers']).toContain('x-request-id');
   });
 });

@@ -1,6 +1,8 @@
 import { inject } from 'vitest';
 import supertest from 'supertest';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { DestinationStream } from 'pino';
+import type { LogLevel } from '../../src/config/config';
 import { createLogger } from '../../src/infrastructure/logger';
 import { openOrm } from '../../src/app/orm';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
@@ -66,6 +68,11 @@ export interface TestAppOptions {
 
   /** Another PostgreSQL than the run's shared one (a throwaway cluster a fault test stops): its server and migrated template. */
   database?: { adminUrl: string; templateDatabase: string };
+
+  /** Where the server logs (tests that read the log lines), at `logLevel`; silent otherwise. */
+  logDestination?: DestinationStream;
+  logLevel?: LogLevel;
+  metricsToken?: string | null;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -73,7 +80,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     options.database?.adminUrl ?? inject('adminUrl'),
     options.database?.templateDatabase ?? inject('templateDatabase'),
   );
-  const logger = createLogger('silent');
+  const logger = createLogger(options.logLevel ?? (options.logDestination ? 'info' : 'silent'), options.logDestination);
   const orm = await openOrm(database.url, logger, 5);
   const db = DatabaseQueryRunner.over(orm);
   const server = await createServer({
@@ -90,6 +97,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     audit: options.audit,
     protections: { rateLimits: null, ...options.protections },
     importJobs: options.importJobs ?? null,
+    metricsToken: options.metricsToken,
   });
   const agent = supertest(server.app);
   return {

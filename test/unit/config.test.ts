@@ -10,12 +10,19 @@ describe('loadConfig', () => {
     expect(config.jwtSecret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(config.precedence).toEqual(['RETURNED_POVERTY', 'TEKUN', 'DIBAO']);
     expect(config.statisticsMinimumCount).toBe(5);
+    expect(config.metricsToken).toBeNull();
   });
 
   it('should read the statistics small-cell threshold, 2 to 1000', () => {
     expect(loadConfig({ PA_STATISTICS_MIN_COUNT: '10' }).statisticsMinimumCount).toBe(10);
     expect(() => loadConfig({ PA_STATISTICS_MIN_COUNT: '1' })).toThrow(/PA_STATISTICS_MIN_COUNT must be between 2 and 1000/);
     expect(() => loadConfig({ PA_STATISTICS_MIN_COUNT: 'five' })).toThrow(/PA_STATISTICS_MIN_COUNT/);
+  });
+
+  it('should read PA_METRICS_TOKEN and refuse a short one or one with spaces', () => {
+    expect(loadConfig({ PA_METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
+    expect(() => loadConfig({ PA_METRICS_TOKEN: 'short' })).toThrow(/PA_METRICS_TOKEN/);
+    expect(() => loadConfig({ PA_METRICS_TOKEN: 'has a space in it 0123' })).toThrow(/PA_METRICS_TOKEN/);
   });
 
   it('should name the variable when a value is bad', () => {

@@ -21,6 +21,13 @@ const TYPES = {
 
 type Connection = Pick<pg.ClientBase, 'query'>;
 
+/** What knex's (tarn's) pool says about itself. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+}
+
 async function run(connection: Connection, query: SqlFragment): Promise<pg.QueryResult> {
   const { text, values } = query.toQuery();
   return connection.query({ text, values, types: TYPES });
@@ -63,8 +70,16 @@ class TransactionRunner implements QueryRunner {
 }
 
 /** Where connections come from: MikroORM's knex pool on the primary, a plain pg pool on the replica. */
+/** Connections of a pool: open (in use or idle), idle, and acquisitions waiting for one. */
+export interface PoolStatus {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 interface ConnectionSource {
   acquire(): Promise<pg.ClientBase>;
+  status(): PoolStatus;
   release(connection: pg.ClientBase): Promise<void>;
   close(): Promise<void>;
 }
@@ -77,6 +92,12 @@ function knexSource(knex: Knex): ConnectionSource {
     },
     // MikroORM owns this pool and closes it (orm.close).
     close: async () => undefined,
+    status: () => {
+      const pool = (knex.client as { pool?: TarnPool }).pool;
+      if (!pool) return { total: 0, idle: 0, waiting: 0 };
+      const idle = pool.numFree();
+      return { total: pool.numUsed() + idle, idle, waiting: pool.numPendingAcquires() };
+    },
   };
 }
 
@@ -87,6 +108,7 @@ function poolSource(pool: pg.Pool): ConnectionSource {
     acquire: () => pool.connect(),
     release: async (connection) => (connection as pg.PoolClient).release(),
     close: () => pool.end(),
+    status: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
@@ -219,6 +241,11 @@ export class DatabaseQueryRunner implements QueryRunner {
         throw error;
       }
     });
+  }
+
+  /** The pool's connections for /metrics: open (in use or idle), idle, and acquisitions waiting for one. */
+  poolStatus(): PoolStatus {
+    return this.source.status();
   }
 
   /**

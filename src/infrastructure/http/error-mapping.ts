@@ -6,6 +6,7 @@ import { AppError, BadUserInputError, ServiceUnavailableError } from '../../shar
 import { ListTooLargeError, MAX_UNPAGED_LIST } from '../../shared/paging';
 import { isDatabaseUnavailable } from '../database/unavailable';
 import type { Logger } from '../logger';
+import { noteError, observationOf } from './request-observation';
 
 // The one place where errors become answers, for GraphQL and for the plain HTTP routes (files in and
 // out) alike: our codes pass through with their problems; anything unexpected is logged and, in
@@ -102,11 +103,13 @@ export function sendHttpError(
   extra: Record<string, unknown> = {},
 ): void {
   const { status, body } = httpErrorBody(error, production);
+  const observation = observationOf(response);
+  noteError(observation, body.code);
   if (body.code === 'SERVICE_UNAVAILABLE') logUnavailable(logger, error);
-  else if (status >= 500) logger.error({ err: error }, 'unexpected error in an HTTP route');
+  else if (status >= 500) logger.error({ err: error, requestId: observation?.requestId }, 'unexpected error in an HTTP route');
   if (response.headersSent) {
     response.end();
     return;
   }
-  response.status(status).json({ ...extra, ...body });
+  response.status(status).json({ ...extra, ...body, ...(observation ? { requestId: observation.requestId } : {}) });
 }

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../database/unavailable';
+import { noteError, observationOf } from './request-observation';
 
 // Every answer that is not a GraphQL result is still JSON with a stable code, never Express's HTML
 // page: malformed JSON, a body over the limit, unknown routes, unsupported methods, unexpected errors.
@@ -39,13 +40,17 @@ export function sendJsonError(
   message: string,
   extensions: Record<string, unknown> = {},
 ): void {
+  const observation = observationOf(response);
+  noteError(observation, code, extensions);
   if (response.headersSent) {
     response.end();
     return;
   }
+  // The request id in every error, so that a caller's report can be found in the logs.
+  const requestId = observation ? { requestId: observation.requestId } : {};
   const body = isGraphQLPath(pathOf(request))
-    ? { errors: [{ message, extensions: { code, ...extensions } }] }
-    : { code, message, ...extensions };
+    ? { errors: [{ message, extensions: { code, ...extensions, ...requestId } }] }
+    : { code, message, ...extensions, ...requestId };
   response.status(status).json(body);
 }
 
@@ -141,10 +146,13 @@ export function jsonErrorHandler(logger: Logger, production: boolean): ErrorRequ
       return sendJsonError(request, response, parserError.status, 'BAD_REQUEST', 'The request could not be read');
     }
     if (isDatabaseUnavailable(error)) {
-      logger.warn({ err: error, path: request.path }, 'database unavailable; answered SERVICE_UNAVAILABLE');
+      logger.warn(
+        { err: error, path: request.path, requestId: observationOf(response)?.requestId },
+        'database unavailable; answered SERVICE_UNAVAILABLE',
+      );
       return sendJsonError(request, response, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable right now; try again shortly');
     }
-    logger.error({ err: error, path: request.path }, 'unexpected error in an HTTP handler');
+    logger.error({ err: error, requestId: observationOf(response)?.requestId }, 'unexpected error in an HTTP handler');
     const message = production ? 'Internal server error' : error instanceof Error ? error.message : String(error);
     sendJsonError(request, response, 500, 'INTERNAL_SERVER_ERROR', message);
   };

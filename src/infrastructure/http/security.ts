@@ -43,8 +43,8 @@ export function corsPolicy(allowedOrigins: readonly string[]): RequestHandler | 
   return cors({
     origin: [...allowedOrigins],
     methods: ['GET', 'POST'],
-    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name'],
-    exposedHeaders: ['retry-after', 'ratelimit', 'ratelimit-policy'],
+    allowedHeaders: ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    exposedHeaders: ['retry-after', 'ratelimit', 'ratelimit-policy', 'x-request-id'],
     maxAge: 600,
   });
 }
