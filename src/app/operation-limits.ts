@@ -17,7 +17,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
-import { MAX_PAGE_SIZE } from '../modules/people/person.service';
+import { DEFAULT_REPORT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_UNPAGED_LIST } from '../shared/paging';
 import { MAX_TREND_MONTHS } from '../modules/reports/report-arguments';
 import type { OperationLimits } from '../config/protection-settings';
 
@@ -64,6 +64,10 @@ export const FIELD_COSTS: Readonly<Record<string, number>> = {
   'Query.dispatchTrend': 2000,
   'Query.rosterComparison': 1000,
   'Query.subsidyScreening': 1000,
+  // One statement over the population plus the protection's search; as heavy as a report.
+  'Query.statistics': 1000,
+  'Query.subsidyScreeningPage': 1000,
+  'RosterComparison.entries': 5,
 };
 
 /** Assumed length of lists without a `first` argument; their children are counted that many times. */
@@ -71,19 +75,30 @@ export const LIST_SIZES: Readonly<Record<string, number>> = {
   // A connection's edges are its page: counted once, by `first`, at the connection field.
   'PersonConnection.edges': 1,
   'AuditEventConnection.edges': 1,
+  'ScreeningEntryConnection.edges': 1,
+  'ComparisonEntryConnection.edges': 1,
   'Person.rosterEntries': 3,
   'Person.payments': 5,
   'Eligibility.reasons': 5,
   'Budget.lines': 28,
   'DispatchReport.rows': 15,
-  'RosterComparison.added': 100,
-  'RosterComparison.removed': 100,
-  'RosterComparison.changed': 100,
-  'Query.subsidyScreening': 100,
+  // Lists without paging arguments: counted at the most they may return (longer ones are LIST_TOO_LARGE),
+  // so that selecting many fields on them costs what it would cost at that size.
+  'RosterComparison.added': MAX_UNPAGED_LIST,
+  'RosterComparison.removed': MAX_UNPAGED_LIST,
+  'RosterComparison.changed': MAX_UNPAGED_LIST,
+  'Query.subsidyScreening': MAX_UNPAGED_LIST,
+  'Statistics.cells': 100,
+  'Statistics.margins': 50,
 };
 
 /** Connections: the page size is `first` (its schema default when absent), capped as the server caps it. */
-const PAGED_FIELDS = new Set(['Query.persons', 'Query.auditEvents']);
+const PAGED_FIELDS: ReadonlyMap<string, number> = new Map([
+  ['Query.persons', 50],
+  ['Query.auditEvents', 50],
+  ['Query.subsidyScreeningPage', DEFAULT_REPORT_PAGE_SIZE],
+  ['RosterComparison.entries', DEFAULT_REPORT_PAGE_SIZE],
+]);
 
 /** Lists whose length is the number of months between the `from` and `to` arguments ("YYYY-MM"). */
 const MONTH_RANGE_FIELDS = new Set(['Query.dispatchTrend']);
@@ -104,8 +119,9 @@ const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   const key = `${type.name}.${field.name}`;
   const own = FIELD_COSTS[key] ?? 1;
   if (MONTH_RANGE_FIELDS.has(key)) return own + monthsAsked(args) * childComplexity;
-  if (PAGED_FIELDS.has(key)) {
-    const first = typeof args.first === 'number' ? args.first : 50;
+  const defaultPage = PAGED_FIELDS.get(key);
+  if (defaultPage !== undefined) {
+    const first = typeof args.first === 'number' ? args.first : defaultPage;
     return own + Math.max(0, Math.min(first, MAX_PAGE_SIZE)) * childComplexity;
   }
   const listed = LIST_SIZES[key];

@@ -354,7 +354,7 @@ describe('a database that accepts connections and never answers', () => {
       const took = Date.now() - started;
       expect(answer.status).toBe(503);
       expect((answer.body as { errors: Array<{ extensions: unknown }> }).errors.map((error) => error.extensions)).toEqual([
-        { code: 'SERVICE_UNAVAILABLE' },
+        { code: 'SERVICE_UNAVAILABLE', requestId: expect.any(String) },
       ]);
       // The default connect timeout (1 s), not the pool's acquire timeout (10 s) nor forever.
       expect(took).toBeGreaterThanOrEqual(900);
