@@ -83,9 +83,8 @@ export interface TrendMonth {
   populationDate: IsoDate;
 }
 
-/** A dispatch cell of one month (index into the months asked). */
-export interface TrendCellRow {
-  monthIndex: number;
+/** A dispatch report's cell: one county and counted category. */
+export interface DispatchCellRow {
   county: string;
   category: HardshipCategory;
   persons: number;
@@ -94,6 +93,11 @@ export interface TrendCellRow {
   proxyPaid: number;
   proxyPaidAmount: string;
   disabledLevel34: number;
+}
+
+/** A dispatch cell of one month (index into the months asked). */
+export interface TrendCellRow extends DispatchCellRow {
+  monthIndex: number;
 }
 
 const max = (dates: readonly string[]) => dates.reduce((left, right) => (right > left ? right : left));

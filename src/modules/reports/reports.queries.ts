@@ -2,21 +2,12 @@ import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
-import { dispatchTrendSql, serialRows, type TrendCellRow, type TrendMonth } from './report-sql';
+import { dispatchTrendSql, serialRows, type DispatchCellRow, type TrendCellRow, type TrendMonth } from './report-sql';
 import type { PersonRow } from '../people/people.queries';
 import type { Viewer } from '../../shared/auth';
 import { visiblePersonPredicate } from '../access/row-scope';
 
-export interface DispatchCellRow {
-  county: string;
-  category: HardshipCategory;
-  persons: number;
-  eligible: number;
-  enrolled: number;
-  proxyPaid: number;
-  proxyPaidAmount: string;
-  disabledLevel34: number;
-}
+export type { DispatchCellRow };
 
 export interface DispatchQuery {
   year: number;
