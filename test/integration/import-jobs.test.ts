@@ -20,6 +20,8 @@ interface JobView {
   attempts: number;
   httpStatus: number | null;
   result: Record<string, unknown> | null;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 const ASYNC_FROM_BYTES = 50_000;
@@ -143,6 +145,9 @@ describe('import jobs', () => {
     expect(counts).toEqual([...counts].sort((left, right) => left - right));
     expect(reading.some((job) => job.bytesRead > 0 && job.bytesRead < job.bytesTotal)).toBe(true);
     expect(seen.at(-1)).toMatchObject({ state: 'DONE', rowsRead: 60_000, httpStatus: 200 });
+    // Finished after it started (the finish is written in the import's transaction, whose now() is its start).
+    const { startedAt, finishedAt } = seen.at(-1)!;
+    expect(Date.parse(finishedAt!)).toBeGreaterThan(Date.parse(startedAt!));
   });
 
   it('should give the same answer as the synchronous import, for an applied file and for a refused one', async () => {

@@ -341,6 +341,7 @@ describe('mergeStagedRoster: conflicts and dry runs', () => {
         },
         { idNumber: onDibaoElsewhere.idNumber, otherCategory: 'DIBAO', otherCounty: '530103', countedCategory: 'TEKUN' },
       ],
+      conflictCount: 2,
     });
     // the dry run counted `leaving` as exited but did not close its entry
     expect(
@@ -379,7 +380,7 @@ describe('mergeStagedRoster: conflicts and dry runs', () => {
         DEFAULT_PRECEDENCE,
       );
     });
-    expect(result).toEqual({ added: 1, exited: 0, unchanged: 1, conflicts: [] });
+    expect(result).toEqual({ added: 1, exited: 0, unchanged: 1, conflicts: [], conflictCount: 0 });
     expect(
       await app.db.one(
         sql`select file_hash as "fileHash", submitter_county as "submitterCounty", added, unchanged from roster_submission order by id desc limit 1`,

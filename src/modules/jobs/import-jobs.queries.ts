@@ -100,7 +100,10 @@ export async function writeImportJobProgress(db: QueryRunner, id: string, progre
     where id = ${id} and state in ('QUEUED', 'RUNNING')`);
 }
 
-/** The answer is kept and the file dropped; run inside the import's transaction, it commits with the import. */
+/**
+ * The answer is kept and the file dropped; run inside the import's transaction, it commits with the import.
+ * finished_at is clock_timestamp(): now() is the transaction's start, which came before started_at.
+ */
 export async function finishImportJob(
   db: QueryRunner,
   id: string,
@@ -109,7 +112,7 @@ export async function finishImportJob(
   const { progress } = outcome;
   await db.execute(sql`update import_job set state = ${outcome.state}, phase = ${progress.phase}, http_status = ${outcome.httpStatus},
       result = ${JSON.stringify(outcome.result)}::jsonb, rows_read = ${progress.rowsRead}, bytes_read = ${progress.bytesRead},
-      problem_count = ${progress.problemCount}, problems = ${JSON.stringify(progress.problems)}::jsonb, finished_at = now()
+      problem_count = ${progress.problemCount}, problems = ${JSON.stringify(progress.problems)}::jsonb, finished_at = clock_timestamp()
     where id = ${id}`);
   await db.execute(sql`delete from import_job_chunk where job_id = ${id}`);
 }

@@ -29,8 +29,17 @@ export interface RosterMergeResult {
   added: number;
   exited: number;
   unchanged: number;
+  /** The first MAX_LISTED_CONFLICTS conflicts, in row order. */
   conflicts: RosterConflict[];
+  /** All conflicts, listed or not. */
+  conflictCount: number;
 }
+
+/**
+ * The most conflicts an answer lists (the count says how many there are). A list of a million rows that
+ * all stand on another roster would otherwise build a million objects in the answer and exhaust the heap.
+ */
+export const MAX_LISTED_CONFLICTS = 1000;
 
 /** Creates temp table roster_staging(row_number int, id_number char(18), name varchar(100), gender char(1), birth_date date, disability_level smallint null, recognized_on date) ON COMMIT DROP. */
 export async function createRosterStaging(transaction: QueryRunner): Promise<void> {
@@ -86,13 +95,13 @@ export function lastSubmissionOf(
     where category = ${category} and county = ${county} order by submitted_at desc, id desc limit 1`);
 }
 
-/** The most conflicts a submission keeps for the re-import short cut; a longer list is recomputed. */
-export const KEPT_CONFLICTS = 10_000;
-
 /** What an applied file import keeps beside its counts, to answer the same file again without the work. */
 export interface KeptOutcome {
   precedence: HardshipCategory[];
+  /** The listed conflicts (at most MAX_LISTED_CONFLICTS). */
   conflicts: RosterConflict[];
+  /** All of them; absent in outcomes kept before the list was bounded (then the list was all). */
+  conflictCount?: number;
 }
 
 /**
@@ -122,7 +131,7 @@ async function findConflicts(
   transaction: QueryRunner,
   params: StagedRosterParams,
   precedence: readonly HardshipCategory[],
-): Promise<RosterConflict[]> {
+): Promise<{ conflicts: RosterConflict[]; conflictCount: number }> {
   const order = [...precedence];
   const rows = await transaction.rows<Record<string, unknown>>(sql`
     with other as (
@@ -140,15 +149,18 @@ async function findConflicts(
       from (select person_id, category from other union all select distinct person_id, ${params.category}::text from other) candidates
       group by person_id
     )
-    select other.id_number as "idNumber", other.category as "otherCategory", other.county as "otherCounty", winner.category as "countedCategory"
+    select other.id_number as "idNumber", other.category as "otherCategory", other.county as "otherCounty", winner.category as "countedCategory",
+      count(*) over ()::int as total
     from other join winner using (person_id)
-    order by other.row_number, array_position(${order}::text[], other.category), other.county`);
-  return rows.map((row) => ({
+    order by other.row_number, array_position(${order}::text[], other.category), other.county
+    limit ${MAX_LISTED_CONFLICTS}`);
+  const conflicts = rows.map((row) => ({
     idNumber: String(row.idNumber),
     otherCategory: row.otherCategory as HardshipCategory,
     otherCounty: String(row.otherCounty),
     countedCategory: row.countedCategory as HardshipCategory,
   }));
+  return { conflicts, conflictCount: rows.length === 0 ? 0 : Number(rows[0]!.total) };
 }
 
 async function countChanges(
@@ -218,8 +230,8 @@ async function mergeWithPlanner(
     // lands between them and this commit, so the version recorded below describes what was read.
     await transaction.execute(sql`update roster_entry_version set version = version + 1 where id = 1`);
   }
-  const conflicts = await findConflicts(transaction, params, precedence);
-  if (params.dryRun) return { ...(await countChanges(transaction, params)), conflicts };
+  const { conflicts, conflictCount } = await findConflicts(transaction, params, precedence);
+  if (params.dryRun) return { ...(await countChanges(transaction, params)), conflicts, conflictCount };
 
   const submission = await transaction.one<{ id: number }>(
     sql`
@@ -267,8 +279,7 @@ async function mergeWithPlanner(
   );
 
   const counts = { added, exited, unchanged: staged - added };
-  const outcome: KeptOutcome | null =
-    params.fileHash !== null && conflicts.length <= KEPT_CONFLICTS ? { precedence: [...precedence], conflicts } : null;
+  const outcome: KeptOutcome | null = params.fileHash !== null ? { precedence: [...precedence], conflicts, conflictCount } : null;
   await transaction.execute(
     sql`
     update roster_submission set added = ${counts.added}, exited = ${counts.exited}, unchanged = ${counts.unchanged},
@@ -276,5 +287,5 @@ async function mergeWithPlanner(
       outcome = ${outcome === null ? null : JSON.stringify(outcome)}::jsonb
     where id = ${submissionId}`,
   );
-  return { ...counts, conflicts };
+  return { ...counts, conflicts, conflictCount };
 }

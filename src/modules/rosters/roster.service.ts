@@ -36,7 +36,10 @@ export interface RosterImportResult {
   rows: number;
   fileHash: string;
   problems: Problem[];
+  /** The first MAX_LISTED_CONFLICTS (1,000) conflicts in row order. */
   conflicts: RosterConflict[];
+  /** How many conflicts there are in all (more than `conflicts` lists when over 1,000). */
+  conflictCount: number;
   message: string;
 }
 
@@ -96,7 +99,7 @@ export class RosterService {
         action: 'SUBMIT_ROSTER',
         operation: this.context.operationName,
         personCount: rows.length,
-        details: { ...rosterDetails(input), entries: rows.length, ...counts(result), conflicts: result.conflicts.length },
+        details: { ...rosterDetails(input), entries: rows.length, ...counts(result), conflicts: result.conflictCount },
       }),
     });
     return counts(merge);
@@ -123,7 +126,7 @@ export class RosterService {
           fileHash: file.fileHash,
           rows,
           ...counts(result),
-          conflicts: result.conflicts.length,
+          conflicts: result.conflictCount,
         },
       }),
     });
@@ -135,6 +138,7 @@ export class RosterService {
       fileHash: file.fileHash,
       problems: [],
       conflicts: merge.conflicts,
+      conflictCount: merge.conflictCount,
       message: describeImport(fields.dryRun, merge, alreadyApplied),
     };
   }
@@ -152,7 +156,8 @@ export class RosterService {
     const samePrecedence = application.outcome.precedence.join() === this.context.settings.precedence.join();
     // A lower row limit since then, or another precedence (conflicts name the counted category): do the work.
     if (rows > file.maxRows || !samePrecedence) return null;
-    const merge: RosterMergeResult = { added: 0, exited: 0, unchanged: rows, conflicts: application.outcome.conflicts };
+    const { conflicts, conflictCount = conflicts.length } = application.outcome;
+    const merge: RosterMergeResult = { added: 0, exited: 0, unchanged: rows, conflicts, conflictCount };
     return {
       ...counts(merge),
       dryRun: fields.dryRun,
@@ -161,6 +166,7 @@ export class RosterService {
       fileHash: file.fileHash,
       problems: [],
       conflicts: merge.conflicts,
+      conflictCount: merge.conflictCount,
       message: describeImport(fields.dryRun, merge, true),
     };
   }

@@ -32,7 +32,7 @@ export function rosterImportRoute(
       const fields = readRosterImportFields(formFields);
       assertMaySubmitRoster(viewer, fields.category, fields.county);
     },
-    emptyResult: (dryRun) => ({ added: 0, exited: 0, unchanged: 0, dryRun, alreadyApplied: false, conflicts: [] }),
+    emptyResult: (dryRun) => ({ added: 0, exited: 0, unchanged: 0, dryRun, alreadyApplied: false, conflicts: [], conflictCount: 0 }),
     run: async (viewer, upload, run) => {
       const fields = readRosterImportFields(upload.fields);
       const result = await new RosterService(contextFor(viewer, OPERATION, run.db)).importFile(fields, {
@@ -49,7 +49,12 @@ export function rosterImportRoute(
             operation: OPERATION,
             personIds: [],
             idNumbers,
-            details: { endpoint: '/rosters/import', conflicts: result.conflicts.length, dryRun: result.dryRun },
+            details: {
+              endpoint: '/rosters/import',
+              conflicts: result.conflictCount,
+              listed: result.conflicts.length,
+              dryRun: result.dryRun,
+            },
           }),
         );
       }
