@@ -18,7 +18,8 @@ import {
 } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_REPORT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_UNPAGED_LIST } from '../shared/paging';
-import { MAX_TREND_MONTHS } from '../modules/reports/report-arguments';
+import { MAX_TREND_MONTHS, parseMonth } from '../modules/reports/report-arguments';
+import { ProblemList } from '../shared/errors';
 import type { OperationLimits } from '../config/protection-settings';
 
 export type { OperationLimits };
@@ -103,16 +104,14 @@ const PAGED_FIELDS: ReadonlyMap<string, number> = new Map([
 /** Lists whose length is the number of months between the `from` and `to` arguments ("YYYY-MM"). */
 const MONTH_RANGE_FIELDS = new Set(['Query.dispatchTrend']);
 
-/** Months from `from` to `to` inclusive; MAX_TREND_MONTHS when they cannot be read (the service refuses them anyway). */
+/** Months from `from` to `to` inclusive, read as the service reads them; MAX_TREND_MONTHS when they cannot be read (the service refuses them anyway). */
 export function monthsAsked(args: Record<string, unknown>): number {
-  const index = (value: unknown) => {
-    const match = typeof value === 'string' ? /^(\d{4})-(\d{2})$/.exec(value) : null;
-    return match ? Number(match[1]) * 12 + Number(match[2]) : null;
-  };
-  const from = index(args.from);
-  const to = index(args.to);
-  if (from === null || to === null) return MAX_TREND_MONTHS;
-  return Math.max(1, Math.min(MAX_TREND_MONTHS, to - from + 1));
+  const scratch = new ProblemList();
+  const first = typeof args.from === 'string' ? parseMonth(args.from, scratch, 'from') : null;
+  const last = typeof args.to === 'string' ? parseMonth(args.to, scratch, 'to') : null;
+  if (first === null || last === null) return MAX_TREND_MONTHS;
+  const months = last.year * 12 + last.month - (first.year * 12 + first.month) + 1;
+  return Math.max(1, Math.min(MAX_TREND_MONTHS, months));
 }
 
 const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
