@@ -28,6 +28,8 @@ function lifecycle(logger: Logger, forceAfterMs: number): Lifecycle {
   const cleanups: Cleanup[] = [];
   let stopping = false;
   const cleanUp = async () => {
+    // Whatever runs now (a primary's workers exiting, say) sees a process that is stopping.
+    stopping = true;
     for (const cleanup of cleanups.reverse())
       await cleanup().catch((error: unknown) => logger.error({ err: error }, 'shutdown step failed'));
     cleanups.length = 0;
@@ -143,6 +145,9 @@ async function primary(config: AppConfig, logger: Logger): Promise<void> {
   const url = await openMigratedDatabase(config, logger, life);
   const workers = new Set<Worker>();
   const restarts: number[] = [];
+  // Until every first worker listens, a worker that exits fails the start (exit 1, for a process manager to
+  // retry) instead of being replaced: a start that cannot work is not retried in a loop behind its back.
+  let started = false;
   const fork = (): Promise<void> => {
     const child = cluster.fork({ DATABASE_URL: url, PA_CLUSTER_WORKER: '1' });
     workers.add(child);
@@ -151,7 +156,7 @@ async function primary(config: AppConfig, logger: Logger): Promise<void> {
       child.once('exit', (code, signal) => {
         workers.delete(child);
         reject(new Error(`worker ${child.process.pid} exited during start-up (${signal ?? code})`));
-        if (life.stopping) return;
+        if (life.stopping || !started) return;
         logger.error({ pid: child.process.pid, code, signal }, 'server worker exited; starting another');
         const now = Date.now();
         restarts.push(now);
@@ -174,6 +179,7 @@ async function primary(config: AppConfig, logger: Logger): Promise<void> {
   });
   try {
     await Promise.all(Array.from({ length: config.processes }, () => fork()));
+    started = true;
   } catch (error) {
     await life.cleanUp();
     throw error;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,4 +127,41 @@ describe('PA_PROCESSES=2 (node:cluster)', () => {
       await database.stop();
     }
   }, 180_000);
+
+  it('should fail the start, exit 1 and stop its database, not replace workers in a loop, when workers cannot start', async () => {
+    // Workers cannot listen: something else holds the port.
+    const port = await freePort();
+    const squatter = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(port, '0.0.0.0', resolve));
+    const failedDir = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-cluster-fail-'));
+    try {
+      const start = startServerProcess('node', ['--import', 'tsx', 'src/main.ts'], {
+        cwd: ROOT,
+        port,
+        env: {
+          PA_PROCESSES: '2',
+          PA_DATA_DIR: failedDir,
+          PA_EMBEDDED_PG_PORT: String(await freePort()),
+          DATABASE_URL: '',
+          JWT_SECRET: '',
+          NODE_ENV: 'development',
+          LOG_LEVEL: 'info',
+        },
+      });
+      const failure = await start.then(
+        () => null,
+        (error: unknown) => (error as Error).message,
+      );
+      expect(failure).not.toBeNull();
+      expect(failure).toContain('server exited with 1');
+      expect(failure).toContain('pension-aid failed to start: worker');
+      expect(failure).not.toContain('starting another');
+      // The exit code is read as soon as the process ends; its database was stopped before that.
+      expect(failure).toContain('embedded PostgreSQL stopped');
+      expect(postgresProcessesOn(failedDir)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+      rmSync(failedDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -2,6 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/knex';
 import pg from 'pg';
 import type { QueryRunner, SqlFragment } from '../../shared/sql';
+import { endOpenTransaction, followSessionStatus } from './session-status';
+import { isDatabaseUnavailable } from './unavailable';
 
 // The application's one pool on the primary is MikroORM's: set-based SQL borrows its connections, so
 // entities, migrations and every `sql` statement share the same `poolMax` connections. With a read replica
@@ -210,9 +212,19 @@ export class DatabaseQueryRunner implements QueryRunner {
       this.fallback.count++;
       return this.fallback.runner.withConnection(work);
     }
+    followSessionStatus(connection);
+    let failed = false;
+    let failure: unknown;
     try {
       return await work(connection);
+    } catch (error) {
+      failed = true;
+      failure = error;
+      throw error;
     } finally {
+      // A connection goes back idle: no transaction, aborted or open, is handed to the next borrower.
+      // (One whose database is gone is left to the pool, which discards it.)
+      if (!failed || !isDatabaseUnavailable(failure)) await endOpenTransaction(connection, failed).catch(() => undefined);
       await this.source.release(connection);
     }
   }
