@@ -1,8 +1,19 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
 import type { HardshipCategory } from '../../shared/domain';
 import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
-import { activeOnSql, decisionsSql, ELIGIBLE_STATUSES_SQL } from '../eligibility/eligibility.queries';
-import { dispatchTrendSql, serialRows, type DispatchCellRow, type TrendCellRow, type TrendMonth } from './report-sql';
+import {
+  activeOnSql,
+  categoryOfRankSql,
+  contributingAgeSql,
+  ELIGIBLE_PENSION_STATUSES_SQL,
+  rankSql,
+  dispatchMonthSql,
+  dispatchTrendSql,
+  serialRows,
+  type DispatchCellRow,
+  type TrendCellRow,
+  type TrendMonth,
+} from './report-sql';
 import type { PersonRow } from '../people/people.queries';
 import type { Viewer } from '../../shared/auth';
 import { visiblePersonPredicate } from '../access/row-scope';
@@ -33,17 +44,18 @@ export class ReportsQueries {
    * Pension statuses are read as they stood on the report date, payments by paidOn <= report date,
    * so a past month's report gives the same figures when computed again later.
    */
-  async dispatchCells(query: DispatchQuery): Promise<DispatchCellRow[]> {
-    const cells = await this.dispatchTrendCells({
-      months: [{ year: query.year, reportDate: query.reportDate, populationDate: query.populationDate }],
-      precedence: query.precedence,
-      county: query.county,
-    });
-    return cells.map(({ monthIndex: _month, ...cell }) => cell);
+  dispatchCells(query: DispatchQuery): Promise<DispatchCellRow[]> {
+    const month = { year: query.year, reportDate: query.reportDate, populationDate: query.populationDate };
+    return serialRows<DispatchCellRow>(this.db, dispatchMonthSql(month, query.precedence, query.county));
   }
 
-  /** The same tallies for several months, in one pass over each table (report-sql.ts), serial plan. */
-  dispatchTrendCells(query: DispatchTrendQuery): Promise<TrendCellRow[]> {
+  /** The same tallies for several months, in one pass over each table (report-sql.ts), serial plan; one month is dispatchCells. */
+  async dispatchTrendCells(query: DispatchTrendQuery): Promise<TrendCellRow[]> {
+    if (query.months.length === 1) {
+      const [month] = query.months;
+      const cells = await this.dispatchCells({ ...month!, precedence: query.precedence, county: query.county });
+      return cells.map((cell) => ({ ...cell, monthIndex: 0 }));
+    }
     return serialRows<TrendCellRow>(this.db, dispatchTrendSql(query.months, query.precedence, query.county));
   }
 
@@ -77,27 +89,32 @@ export interface ScreeningQuery {
   currentYear: number;
 }
 
-/** R10 in one statement: level 3/4 disabled persons on the year's proxy roster (ELIGIBLE or TO_ENROL on Y-10-31). */
+/**
+ * R10 in one statement: level 3/4 disabled persons on the year's proxy roster (ELIGIBLE or TO_ENROL on Y-10-31,
+ * today's pension status), shaped as the bench's limit SQL: the persons first (level, age and status tests on
+ * the person row, the viewer's row rule), then one min() of the precedence rank over their entries active on
+ * the cut-off, instead of the generic decisions pipeline (DISTINCT ON, money columns) for them.
+ */
 export function screeningSql(query: ScreeningQuery): SqlFragment {
   const cutOff = cutOffDate(query.year);
+  const entry = sql.raw('entry');
   return sql`
-    select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate",
-           person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus",
-           decision.counted_category as "countedCategory"
-    from (${decisionsSql({
-      year: query.year,
-      precedence: query.precedence,
-      onRosterOnly: true,
-      personIdsSql: sql`select disabled.id from person disabled where disabled.disability_level in (3, 4)`,
-    })}) decision
-    join person on person.id = decision.person_id
-    where decision.on_roster and decision.status in ${ELIGIBLE_STATUSES_SQL} and person.disability_level in (3, 4)
-      and ${visiblePersonPredicate(query.viewer, sql.raw('person'), query.currentYear)}
-      and ${
-        query.county === null
-          ? sql`true`
-          : sql`exists (select 1 from roster_entry county_entry where county_entry.person_id = person.id
-             and county_entry.county = ${query.county} and ${activeOnSql(sql.raw('county_entry'), cutOff)})`
-      }
-    order by person.id_number`;
+    with disabled as (
+      select person.id, person.id_number, person.name, person.gender, person.birth_date, person.disability_level, person.pension_status
+      from person
+      where person.disability_level in (3, 4) and person.pension_status in ${ELIGIBLE_PENSION_STATUSES_SQL}
+        and ${contributingAgeSql(query.year, sql`person.birth_date`)}
+        and ${visiblePersonPredicate(query.viewer, sql.raw('person'), query.currentYear)}
+    ),
+    counted as (
+      select entry.person_id, min(${rankSql(query.precedence, sql`entry.category`)}) as rank
+      from roster_entry entry join disabled on disabled.id = entry.person_id
+      where ${activeOnSql(entry, cutOff)}
+      group by entry.person_id
+      ${query.county === null ? sql`` : sql`having bool_or(entry.county = ${query.county})`}
+    )
+    select disabled.id, disabled.id_number as "idNumber", disabled.name, disabled.gender, disabled.birth_date as "birthDate",
+           disabled.disability_level as "disabilityLevel", disabled.pension_status as "pensionStatus",
+           ${categoryOfRankSql(query.precedence, sql`counted.rank`)} as "countedCategory"
+    from counted join disabled on disabled.id = counted.person_id`;
 }
