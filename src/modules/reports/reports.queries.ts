@@ -91,30 +91,27 @@ export interface ScreeningQuery {
 
 /**
  * R10 in one statement: level 3/4 disabled persons on the year's proxy roster (ELIGIBLE or TO_ENROL on Y-10-31,
- * today's pension status), shaped as the bench's limit SQL: the persons first (level, age and status tests on
- * the person row, the viewer's row rule), then one min() of the precedence rank over their entries active on
- * the cut-off, instead of the generic decisions pipeline (DISTINCT ON, money columns) for them.
+ * today's pension status), without the generic decisions pipeline: the level, age and status tests and the
+ * viewer's row rule on the person row, then per person one min() of the precedence rank over its entries
+ * active on the cut-off, read through the entries' person index (a lateral aggregate), so that a page in ID
+ * number order reads the entries of the persons it needs and not the whole roster.
  */
 export function screeningSql(query: ScreeningQuery): SqlFragment {
   const cutOff = cutOffDate(query.year);
   const entry = sql.raw('entry');
   return sql`
-    with disabled as (
-      select person.id, person.id_number, person.name, person.gender, person.birth_date, person.disability_level, person.pension_status
-      from person
-      where person.disability_level in (3, 4) and person.pension_status in ${ELIGIBLE_PENSION_STATUSES_SQL}
-        and ${contributingAgeSql(query.year, sql`person.birth_date`)}
-        and ${visiblePersonPredicate(query.viewer, sql.raw('person'), query.currentYear)}
-    ),
-    counted as (
-      select entry.person_id, min(${rankSql(query.precedence, sql`entry.category`)}) as rank
-      from roster_entry entry join disabled on disabled.id = entry.person_id
-      where ${activeOnSql(entry, cutOff)}
-      group by entry.person_id
-      ${query.county === null ? sql`` : sql`having bool_or(entry.county = ${query.county})`}
-    )
-    select disabled.id, disabled.id_number as "idNumber", disabled.name, disabled.gender, disabled.birth_date as "birthDate",
-           disabled.disability_level as "disabilityLevel", disabled.pension_status as "pensionStatus",
+    select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate",
+           person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus",
            ${categoryOfRankSql(query.precedence, sql`counted.rank`)} as "countedCategory"
-    from counted join disabled on disabled.id = counted.person_id`;
+    from person
+    cross join lateral (
+      select min(${rankSql(query.precedence, sql`entry.category`)}) as rank,
+             ${query.county === null ? sql`true` : sql`bool_or(entry.county = ${query.county})`} as in_county
+      from roster_entry entry
+      where entry.person_id = person.id and ${activeOnSql(entry, cutOff)}
+    ) counted
+    where person.disability_level in (3, 4) and person.pension_status in ${ELIGIBLE_PENSION_STATUSES_SQL}
+      and ${contributingAgeSql(query.year, sql`person.birth_date`)}
+      and ${visiblePersonPredicate(query.viewer, sql.raw('person'), query.currentYear)}
+      and counted.rank is not null and counted.in_county`;
 }
