@@ -91,11 +91,13 @@ function comparedSql(query: ComparisonQuery): SqlFragment {
          or (moved.exited_on > ${query.from}::date and moved.exited_on <= ${query.to}::date)
     ),
     keys as (
-      select entry.person_id, min(${key}) filter (where ${activeOnSql(entry, query.from)}) as a,
-             min(${key}) filter (where ${activeOnSql(entry, query.to)}) as b
-      from roster_entry entry join moved on moved.person_id = entry.person_id
-      where ${entryFilter}
-      group by entry.person_id
+      select moved.person_id, keyed.a, keyed.b
+      from moved cross join lateral (
+        select min(${key}) filter (where ${activeOnSql(entry, query.from)}) as a,
+               min(${key}) filter (where ${activeOnSql(entry, query.to)}) as b
+        from roster_entry entry
+        where entry.person_id = moved.person_id and ${entryFilter}
+      ) keyed
     ),
     compared as (
       select person_id, a, b from keys
@@ -106,5 +108,7 @@ function comparedSql(query: ComparisonQuery): SqlFragment {
            person.id_number::text as "idNumber", person.name, ${countyOfOffsetSql(sql`coalesce(b, a) % 1000`)} as county,
            ${categoryOfRankSql(query.precedence, sql`(a / ${rank})::int`)} as before,
            ${categoryOfRankSql(query.precedence, sql`(b / ${rank})::int`)} as after
-    from compared join person on person.id = compared.person_id`;
+    from compared
+    -- A person lookup by primary key per compared person (offset 0 keeps it a lookup, not a hash of every person).
+    cross join lateral (select person.id_number, person.name from person where person.id = compared.person_id offset 0) person`;
 }
