@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,7 @@ import { reportCases } from './lib/report-cases';
 // synthetic city kept in its own embedded PostgreSQL. API minus statement is the time spent in Node
 // (GraphQL, serialisation, HTTP). Answers are checked equal to the limit's first.
 //   nice -n 10 npx tsx bench/report-api.ts --persons 100000 --data-dir /tmp/report-api-pg [--runs 7] [--explain] [--only name]
+//     [--baseline main]   (the API of another commit too, from `git archive`, on the same database: before/after)
 
 const YEAR = 2026;
 const TODAY = '2026-11-28';
@@ -40,6 +43,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     explain: { type: 'boolean', default: false },
     only: { type: 'string', multiple: true },
+    /** Also time the API of this commit (e.g. main), its own server on the same database, interleaved. */
+    baseline: { type: 'string' },
   },
   strict: true,
 });
@@ -116,6 +121,44 @@ async function graphql(port: number, token: string, query: string): Promise<unkn
   return body.data;
 }
 
+const REPO = path.resolve(__dirname, '..');
+
+/** The source of another commit in a folder of its own, sharing this checkout's node_modules. */
+function extractBaseline(ref: string): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'report-api-baseline-'));
+  mkdirSync(path.join(folder, 'tree'));
+  execFileSync('sh', [
+    '-c',
+    `git -C "${REPO}" archive "${ref.replace(/"/g, '')}" src migrations package.json tsconfig.json | tar -x -C "${folder}/tree"`,
+  ]);
+  symlinkSync(path.join(REPO, 'node_modules'), path.join(folder, 'tree', 'node_modules'));
+  return folder;
+}
+
+async function startServer(url: string, cwd: string) {
+  const port = await freePort();
+  const server = await startChildServer({
+    name: 'pension-aid',
+    command: process.execPath,
+    args: ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
+    cwd,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: url,
+      PORT: String(port),
+      JWT_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      // One token sends every request: the rate limit would be measured instead.
+      PA_RATE_LIMIT_AUTHENTICATED: '0',
+      PA_RATE_LIMIT_ANONYMOUS: '0',
+    },
+    port,
+    readyPath: '/readyz',
+  });
+  return { server, port };
+}
+
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await work();
@@ -149,30 +192,15 @@ async function main(): Promise<void> {
     await ensureDatabase(embedded.adminUrl, 'report_shapes');
     const url = embedded.urlFor('report_shapes');
     const orm = await openOrm(url, logger, 4);
-    const port = await freePort();
-    let server: Awaited<ReturnType<typeof startChildServer>> | null = null;
+    const servers: Array<Awaited<ReturnType<typeof startServer>>> = [];
+    const baselineFolder = values.baseline ? extractBaseline(values.baseline) : null;
     try {
       await migrate(orm);
       const db = DatabaseQueryRunner.over(orm);
       await seedBenchCity(db, Number(values.persons), { year: YEAR, today: TODAY }, log);
-      server = await startChildServer({
-        name: 'pension-aid',
-        command: process.execPath,
-        args: ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
-        cwd: path.resolve(__dirname, '..'),
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          DATABASE_URL: url,
-          PORT: String(port),
-          JWT_SECRET: SECRET,
-          LOG_LEVEL: 'warn',
-          PA_RATE_LIMIT_AUTHENTICATED: '0',
-          PA_RATE_LIMIT_ANONYMOUS: '0',
-        },
-        port,
-        readyPath: '/readyz',
-      });
+      servers.push(await startServer(url, REPO));
+      if (baselineFolder) servers.push(await startServer(url, path.join(baselineFolder, 'tree')));
+      const port = servers[0]!.port;
       const token = signToken({ subject: 'bench', department: 'HRSS', county: null }, SECRET);
       log(`load average at start ${load()}, ${os.cpus().length} cores, ${runs} interleaved runs`);
       await db.withConnection(async (client) => {
@@ -210,21 +238,29 @@ async function main(): Promise<void> {
               await client.query('commit');
             }
           };
-          const [apiMs, statementMs, sqlMs, limitMs] = await interleaved([
+          const baseline = servers[1];
+          if (baseline) {
+            const before = reportCase.fromApi((await graphql(baseline.port, token, reportCase.query)) as never);
+            if (JSON.stringify(before) !== JSON.stringify(limit))
+              throw new Error(`${reportCase.name}: the baseline's answer differs from the limit's`);
+          }
+          const [limitMs, apiMs, statementMs, sqlMs, baselineMs] = await interleaved([
+            () => serialQuery(client, reportCase.limitSql),
             () => graphql(port, token, reportCase.query),
             statementOf(reportCase.name, db),
             onClient,
-            () => serialQuery(client, reportCase.limitSql),
+            ...(baseline ? [() => graphql(baseline.port, token, reportCase.query)] : []),
           ]);
           const ratio = (value: number) => (value / limitMs!).toFixed(2);
           log(
-            `${reportCase.name.padEnd(40)} API ${apiMs!.toFixed(1).padStart(6)} ms (${ratio(apiMs!)})  service statement ${statementMs!.toFixed(1).padStart(6)} ms (${ratio(statementMs!)})  its SQL alone ${sqlMs!.toFixed(1).padStart(6)} ms (${ratio(sqlMs!)})  limit ${limitMs!.toFixed(1).padStart(6)} ms  load ${os.loadavg()[0]!.toFixed(2)}`,
+            `${reportCase.name.padEnd(40)} ${baselineMs === undefined ? '' : `API before ${baselineMs.toFixed(1).padStart(6)} ms (${ratio(baselineMs)})  `}API ${apiMs!.toFixed(1).padStart(6)} ms (${ratio(apiMs!)})  service statement ${statementMs!.toFixed(1).padStart(6)} ms (${ratio(statementMs!)})  its SQL alone ${sqlMs!.toFixed(1).padStart(6)} ms (${ratio(sqlMs!)})  limit ${limitMs!.toFixed(1).padStart(6)} ms  load ${os.loadavg()[0]!.toFixed(2)}`,
           );
         }
       });
       log(`load average at end ${load()}`);
     } finally {
-      await server?.stop();
+      for (const { server } of servers) await server.stop();
+      if (baselineFolder) rmSync(baselineFolder, { recursive: true, force: true });
       await orm.close();
     }
   } finally {
