@@ -114,8 +114,9 @@ const CHANGE_KEY = sql`(((change.changed_on - date '2000-01-01')::bigint * 21474
 
 /** R4 eligibility code of a person: 0 not eligible, 1 TO_ENROL, 2 ELIGIBLE (age test and status code). */
 function eligibilityCodeSql(age: SqlFragment, status: SqlFragment): SqlFragment {
-  return sql`case when not ${age} then 0 when ${status} = ${sql.raw(String(STATUS_NOT_ENROLLED))} then 1
-    when ${status} in (${sql.raw(STATUS_ENROLLED.join(', '))}) then 2 else 0 end`;
+  // The status expression (a coalesce over a text CASE) is written once, so that it is evaluated once per person.
+  const codes = [`when ${STATUS_NOT_ENROLLED} then 1`, ...STATUS_ENROLLED.map((code) => `when ${code} then 2`)].join(' ');
+  return sql`case when not ${age} then 0 else case ${status} ${sql.raw(codes)} else 0 end end`;
 }
 
 /**
