@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decideEligibility, type FundingRuleFacts } from '../../src/modules/eligibility/domain/eligibility';
-import { countedEntry, DEFAULT_PRECEDENCE, type DatedEntry } from '../../src/modules/eligibility/domain/precedence';
+import { countedEntry, DEFAULT_PRECEDENCE, isActiveOn, type DatedEntry } from '../../src/modules/eligibility/domain/precedence';
 import { EligibilityQueries } from '../../src/modules/eligibility/eligibility.queries';
 import { ReportsQueries } from '../../src/modules/reports/reports.queries';
 import type { TrendCellRow } from '../../src/modules/reports/report-sql';
@@ -14,8 +14,22 @@ import { sql } from '../../src/shared/sql';
 import { insertPerson } from '../factories/person.factory';
 import { addDays, seededRandom } from '../support/random';
 
-const CITY_HRSS = { subject: 'agreement', department: 'HRSS', county: null } as const;
 import { startTestApp, type TestApp } from '../support/test-app';
+import type { Viewer } from '../../src/shared/auth';
+import type { ComparisonKey, ComparisonKind, ComparisonQuery } from '../../src/modules/rosters/roster-comparison.queries';
+import type { ScreeningQuery } from '../../src/modules/reports/reports.queries';
+
+const CITY_HRSS = { subject: 'agreement', department: 'HRSS', county: null } as const;
+const viewerOf = (department: Viewer['department'], county: string | null = null): Viewer => ({ subject: 'agreement', department, county });
+
+/** DESIGN.md §4, written out again: the roster entries a viewer sees. */
+function entriesSeenBy(viewer: Viewer, entries: readonly DatedEntry[]): DatedEntry[] {
+  const categories: readonly HardshipCategory[] | null =
+    viewer.department === 'CIVIL_AFFAIRS' ? ['DIBAO', 'TEKUN'] : viewer.department === 'RURAL_REVITALIZATION' ? ['RETURNED_POVERTY'] : null;
+  return entries.filter(
+    (entry) => (categories === null || categories.includes(entry.category)) && (viewer.county === null || entry.county === viewer.county),
+  );
+}
 
 // STYLE habit 6: the eligibility rule exists in TypeScript (domain/eligibility.ts) and in SQL
 // (eligibility.queries.ts). Both get the same random rosters and must give the same answers.
@@ -45,11 +59,38 @@ const EDGE_DATES = [
 
 interface Generated {
   id: number;
+  idNumber: string;
   birthYear: number;
   pensionStatus: PensionStatus;
   disabilityLevel: number | null;
   entries: DatedEntry[];
   payments: Array<{ year: number; amount: string; paidOn: string }>;
+  /** Pension status changes in the order they were recorded (their ids' order), dates in any order. */
+  changes: StatusChange[];
+}
+
+interface StatusChange {
+  previousStatus: PensionStatus;
+  status: PensionStatus;
+  changedOn: string;
+}
+
+/**
+ * DESIGN.md §5, the pension status on `date`: that of the latest change dated on or before it (same day: the
+ * one recorded last), else the previous status of the earliest change, else today's status.
+ */
+function statusOn(person: Pick<Generated, 'pensionStatus' | 'changes'>, date: string): PensionStatus {
+  const ordered = person.changes
+    .map((change, index) => ({ change, index }))
+    .sort(
+      (left, right) =>
+        (left.change.changedOn < right.change.changedOn ? -1 : left.change.changedOn > right.change.changedOn ? 1 : 0) ||
+        left.index - right.index,
+    )
+    .map(({ change }) => change);
+  const before = ordered.filter((change) => change.changedOn <= date);
+  if (before.length > 0) return before.at(-1)!.status;
+  return ordered[0]?.previousStatus ?? person.pensionStatus;
 }
 
 function generate(seed: number) {
@@ -89,8 +130,17 @@ function generate(seed: number) {
           ]
         : [],
     );
+    // A status history for half the persons, dated around the report dates (several changes a day too).
+    const changes: StatusChange[] = random.chance(0.5)
+      ? Array.from({ length: random.integer(1, 3) }, () => ({
+          previousStatus: random.pick(PENSION_STATUSES),
+          status: random.pick(PENSION_STATUSES),
+          changedOn: random.chance(0.5) ? random.pick([...EDGE_DATES, '2024-06-15', '2024-06-14', '2023-12-15']) : randomDate(),
+        }))
+      : [];
     return {
       index,
+      changes,
       birthDate: `${birthYear}-${String(random.integer(1, 12)).padStart(2, '0')}-${String(random.integer(1, 28)).padStart(2, '0')}`,
       birthYear,
       pensionStatus: random.pick(PENSION_STATUSES),
@@ -140,13 +190,19 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         entries: person.entries,
         payments: person.payments,
       });
+      for (const change of person.changes)
+        await app.db.rows(sql`
+          insert into pension_status_change (person_id, previous_status, status, changed_on)
+          values (${id}, ${change.previousStatus}, ${change.status}, ${change.changedOn})`);
       generated.push({
         id,
+        idNumber,
         birthYear: person.birthYear,
         pensionStatus: person.pensionStatus,
         disabilityLevel: person.disabilityLevel,
         entries: person.entries,
         payments: person.payments,
+        changes: person.changes,
       });
     }
   });
@@ -235,21 +291,27 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
   });
 
   /** The dispatch report's cells of one month tallied in TypeScript from the rules (DESIGN.md §5). */
-  function tallyInTypeScript(year: number, reportDate: string, populationDate: string) {
+  function tallyInTypeScript(
+    year: number,
+    reportDate: string,
+    populationDate: string,
+    { precedence = DEFAULT_PRECEDENCE, county = null }: { precedence?: readonly HardshipCategory[]; county?: string | null } = {},
+  ) {
     const expected = new Map<
       string,
       { persons: number; eligible: number; enrolled: number; proxyPaid: number; cents: number; disabled: number }
     >();
     for (const person of generated) {
-      const counted = countedEntry(person.entries, populationDate, DEFAULT_PRECEDENCE);
-      if (!counted) continue;
-      // Same age and pension tests as the year's status, applied to the report's population.
+      const counted = countedEntry(person.entries, populationDate, precedence);
+      if (!counted || (county !== null && counted.county !== county)) continue;
+      // Same age and pension tests as the year's status, applied to the report's population, with the
+      // pension status as it stood on the report date.
       const status = decideEligibility({
         year,
         birthYear: person.birthYear,
-        pensionStatus: person.pensionStatus,
+        pensionStatus: statusOn(person, reportDate),
         entries: [{ ...counted, recognizedOn: '2000-01-01', exitedOn: null }],
-        precedence: DEFAULT_PRECEDENCE,
+        precedence,
         fundingRules: [],
       }).status;
       const key = `${counted.county}/${counted.category}`;
@@ -285,20 +347,38 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       ]),
     );
 
-  for (const month of [6, 11]) {
-    it(`should agree with a TypeScript tally of the dispatch report when the month is 2024-${month}`, async () => {
-      const { reportDate, populationDate } = dispatchDates(2024, month);
-      const cells = await new ReportsQueries(app.db).dispatchCells({
-        year: 2024,
-        reportDate,
-        populationDate,
-        precedence: DEFAULT_PRECEDENCE,
-        county: null,
-      });
-      expect(fromSql(cells)).toEqual(tallyInTypeScript(2024, reportDate, populationDate));
-      expect(cells.length).toBeGreaterThan(5);
-    });
+  // dispatchReport's own one-month statement (dispatchMonthSql): months either side of the year end, the
+  // cut-off month and the November/December population, both precedences, the city and one county.
+  const dispatchMonths: Array<[number, number]> = [
+    [2023, 12],
+    [2024, 1],
+    [2024, 6],
+    [2024, 10],
+    [2024, 11],
+    [2024, 12],
+  ];
+  for (const precedence of precedences) {
+    for (const county of [null, '530111']) {
+      for (const [year, month] of dispatchMonths) {
+        it(`should agree with a TypeScript tally of the dispatch report when the month is ${year}-${month}, precedence ${precedence.join('>')}, county ${county ?? 'all'}`, async () => {
+          const { reportDate, populationDate } = dispatchDates(year, month);
+          const cells = await new ReportsQueries(app.db).dispatchCells({ year, reportDate, populationDate, precedence, county });
+          expect(fromSql(cells)).toEqual(tallyInTypeScript(year, reportDate, populationDate, { precedence, county }));
+          expect(cells.length).toBeGreaterThan(county === null ? 5 : 1);
+        });
+      }
+    }
   }
+
+  it('should read the pension status of the report date when persons changed status during the year', () => {
+    // The fixture has to exercise the history, or the dispatch agreement proves nothing about it.
+    const changedBetween = generated.filter((person) => statusOn(person, '2024-01-15') !== statusOn(person, '2024-06-15'));
+    const sameDayTwice = generated.filter(
+      (person) => new Set(person.changes.map((change) => change.changedOn)).size < person.changes.length,
+    );
+    expect(changedBetween.length).toBeGreaterThan(20);
+    expect(sameDayTwice.length).toBeGreaterThan(0);
+  });
 
   it('should agree with a TypeScript tally of every month when the dispatch trend runs from 2023-09 to 2024-12 in one statement', async () => {
     const months = Array.from({ length: 16 }, (_, index) => {
@@ -358,6 +438,139 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       expect(new Set(actual.map((row) => row.split('/')[0])).size).toBe(3);
     });
   }
+
+  /** R3 in TypeScript over the entries the viewer sees (and the asked category), kept when counted in `county` on either date. */
+  function compareInTypeScript(query: ComparisonQuery): string[] {
+    const rows: string[] = [];
+    for (const person of generated) {
+      const entries = entriesSeenBy(query.viewer, person.entries).filter(
+        (entry) => query.category === null || entry.category === query.category,
+      );
+      const before = countedEntry(entries, query.from, query.precedence);
+      const after = countedEntry(entries, query.to, query.precedence);
+      if (!before && !after) continue;
+      const kind = !before
+        ? 'ADDED'
+        : !after
+          ? 'REMOVED'
+          : before.category !== after.category || before.county !== after.county
+            ? 'CHANGED'
+            : null;
+      if (kind === null) continue;
+      if (query.county !== null && before?.county !== query.county && after?.county !== query.county) continue;
+      rows.push(`${kind}/${person.idNumber}/${(after ?? before)!.county}/${before?.category ?? null}/${after?.category ?? null}`);
+    }
+    return rows.sort();
+  }
+
+  const comparisonCases: Array<Omit<ComparisonQuery, 'precedence'> & { precedence?: readonly HardshipCategory[] }> = [
+    {
+      from: '2024-06-30',
+      to: '2024-09-30',
+      viewer: CITY_HRSS,
+      category: null,
+      county: null,
+      precedence: ['RETURNED_POVERTY', 'DIBAO', 'TEKUN'],
+    },
+    { from: '2023-10-31', to: '2024-10-31', viewer: CITY_HRSS, category: null, county: null },
+    { from: '2023-12-30', to: '2024-03-30', viewer: viewerOf('CIVIL_AFFAIRS'), category: null, county: null },
+    { from: '2023-09-30', to: '2024-09-30', viewer: viewerOf('RURAL_REVITALIZATION', '530103'), category: null, county: '530103' },
+    { from: '2023-06-30', to: '2024-12-30', viewer: CITY_HRSS, category: 'TEKUN', county: '530181' },
+    { from: '2024-03-30', to: '2024-12-30', viewer: viewerOf('CIVIL_AFFAIRS'), category: 'DIBAO', county: '530111' },
+    { from: '2023-03-30', to: '2024-06-30', viewer: viewerOf('HRSS', '530125'), category: null, county: '530125' },
+  ];
+  for (const { precedence = DEFAULT_PRECEDENCE, ...rest } of comparisonCases) {
+    const query: ComparisonQuery = { ...rest, precedence };
+    it(`should agree with a TypeScript comparison from ${query.from} to ${query.to} for ${query.viewer.department} (${query.viewer.county ?? 'city'}), category ${query.category ?? 'any'}, county ${query.county ?? 'any'}, precedence ${precedence.join('>')}`, async () => {
+      const rows = await new RosterComparisonQueries(app.db).page(query, null, 100_000, null);
+      const actual = rows.map((row) => `${row.kind}/${row.idNumber}/${row.county}/${row.before}/${row.after}`);
+      expect(actual.sort()).toEqual(compareInTypeScript(query));
+      expect(actual.length).toBeGreaterThan(3);
+    });
+  }
+
+  it('should give the whole comparison page by page, and the first rows of each kind in one statement, in (kind, ID number) order', async () => {
+    const query: ComparisonQuery = {
+      from: '2023-06-30',
+      to: '2024-12-30',
+      precedence: DEFAULT_PRECEDENCE,
+      viewer: CITY_HRSS,
+      category: null,
+      county: null,
+    };
+    const queries = new RosterComparisonQueries(app.db);
+    const whole = await queries.page(query, null, 100_000, null);
+    const paged = [];
+    let after: ComparisonKey | null = null;
+    for (;;) {
+      const page = await queries.page(query, null, 17, after);
+      paged.push(...page);
+      if (page.length < 17) break;
+      after = { kind: page.at(-1)!.kind, idNumber: page.at(-1)!.idNumber };
+    }
+    expect(paged).toEqual(whole);
+    expect(whole.map((row) => `${row.kind}/${row.idNumber}`)).toEqual(whole.map((row) => `${row.kind}/${row.idNumber}`).sort());
+    const first = await queries.firstOfEachKind(query, 4);
+    const kinds: ComparisonKind[] = ['ADDED', 'CHANGED', 'REMOVED'];
+    expect(first).toEqual(kinds.flatMap((kind) => whole.filter((row) => row.kind === kind).slice(0, 4)));
+    expect(await queries.count(query, 'CHANGED')).toBe(whole.filter((row) => row.kind === 'CHANGED').length);
+  });
+
+  /** R10 in TypeScript: level 3/4, ELIGIBLE or TO_ENROL for the year, seen by the viewer, on a roster in `county` on the cut-off. */
+  function screenInTypeScript(query: ScreeningQuery): string[] {
+    const cutOff = `${query.year}-10-31`;
+    return generated
+      .filter((person) => person.disabilityLevel === 3 || person.disabilityLevel === 4)
+      .filter((person) => query.viewer.county === null || person.entries.some((entry) => entry.county === query.viewer.county))
+      .filter(
+        (person) => query.county === null || person.entries.some((entry) => entry.county === query.county && isActiveOn(entry, cutOff)),
+      )
+      .map((person) => ({
+        person,
+        decision: decideEligibility({
+          year: query.year,
+          birthYear: person.birthYear,
+          pensionStatus: person.pensionStatus,
+          entries: person.entries,
+          precedence: query.precedence,
+          fundingRules,
+        }),
+      }))
+      .filter(({ decision }) => decision.status === 'ELIGIBLE' || decision.status === 'TO_ENROL')
+      .map(({ person, decision }) => `${person.idNumber}/${decision.countedCategory}/${person.disabilityLevel}`)
+      .sort();
+  }
+
+  const screeningCases: ScreeningQuery[] = [
+    { year: 2023, precedence: DEFAULT_PRECEDENCE, county: null, viewer: CITY_HRSS, currentYear: 2024 },
+    { year: 2024, precedence: ['RETURNED_POVERTY', 'DIBAO', 'TEKUN'], county: null, viewer: CITY_HRSS, currentYear: 2024 },
+    { year: 2024, precedence: DEFAULT_PRECEDENCE, county: '530102', viewer: viewerOf('DISABLED_FEDERATION'), currentYear: 2024 },
+    { year: 2024, precedence: DEFAULT_PRECEDENCE, county: '530125', viewer: viewerOf('DISABLED_FEDERATION', '530125'), currentYear: 2024 },
+    { year: 2023, precedence: DEFAULT_PRECEDENCE, county: '530181', viewer: viewerOf('HRSS', '530181'), currentYear: 2024 },
+  ];
+  for (const query of screeningCases) {
+    it(`should agree with a TypeScript screening (R10) for ${query.year}, ${query.viewer.department} (${query.viewer.county ?? 'city'}), county ${query.county ?? 'any'}, precedence ${query.precedence.join('>')}`, async () => {
+      const rows = await new ReportsQueries(app.db).screening(query, 100_000);
+      expect(rows.map((row) => `${row.idNumber}/${row.countedCategory}/${row.disabilityLevel}`)).toEqual(screenInTypeScript(query));
+      expect(rows.length).toBeGreaterThan(1);
+    });
+  }
+
+  it('should give the whole screening page by page in ID number order, and count it', async () => {
+    const query: ScreeningQuery = { year: 2024, precedence: DEFAULT_PRECEDENCE, county: null, viewer: CITY_HRSS, currentYear: 2024 };
+    const queries = new ReportsQueries(app.db);
+    const whole = await queries.screening(query, 100_000);
+    const paged = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await queries.screening(query, 3, after);
+      paged.push(...page);
+      if (page.length < 3) break;
+      after = page.at(-1)!.idNumber;
+    }
+    expect(paged).toEqual(whole);
+    expect(await queries.screeningCount(query)).toBe(whole.length);
+  });
 
   it('should agree with a TypeScript screening (R10) of level 3/4 persons on the 2024 proxy roster', async () => {
     const rows = await new ReportsQueries(app.db).screening(

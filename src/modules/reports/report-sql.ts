@@ -60,6 +60,8 @@ export function statusCodeSql(status: SqlFragment): SqlFragment {
 }
 const STATUS_NOT_ENROLLED = PENSION_STATUSES.indexOf('NOT_ENROLLED');
 const STATUS_ENROLLED = [PENSION_STATUSES.indexOf('CONTRIBUTING'), PENSION_STATUSES.indexOf('SUSPENDED')];
+/** The pension statuses that can be proxy-paid (R4: TO_ENROL or ELIGIBLE), as an SQL list. */
+export const ELIGIBLE_PENSION_STATUSES_SQL = sql.raw(`('NOT_ENROLLED', 'CONTRIBUTING', 'SUSPENDED')`);
 
 /** R4 age test as a birth-date range (Y - birth year within the contributing ages), no per-row extract(). */
 export function contributingAgeSql(year: number, birthDate: SqlFragment): SqlFragment {
@@ -100,6 +102,76 @@ export interface TrendCellRow extends DispatchCellRow {
   monthIndex: number;
 }
 
+/** Only persons with an entry in `county` (any date): the R8 pass skips everyone else early. */
+function personsInCountySql(county: string | null): SqlFragment {
+  return county === null
+    ? sql`true`
+    : sql`entry.person_id in (select in_county.person_id from roster_entry in_county where in_county.county = ${county})`;
+}
+
+/** The packed key of a pension status change: (days since 2000, id), room for a status code in the low 3 bits. */
+const CHANGE_KEY = sql`(((change.changed_on - date '2000-01-01')::bigint * 2147483648 + change.id) * 8)`;
+
+/** R4 eligibility code of a person: 0 not eligible, 1 TO_ENROL, 2 ELIGIBLE (age test and status code). */
+function eligibilityCodeSql(age: SqlFragment, status: SqlFragment): SqlFragment {
+  // The status expression (a coalesce over a text CASE) is written once, so that it is evaluated once per person.
+  const codes = [`when ${STATUS_NOT_ENROLLED} then 1`, ...STATUS_ENROLLED.map((code) => `when ${code} then 2`)].join(' ');
+  return sql`case when not ${age} then 0 else case ${status} ${sql.raw(codes)} else 0 end end`;
+}
+
+/**
+ * R11/R12 for one month (DESIGN.md §5): the dispatch report's cells, in the shape of the bench's limit SQL:
+ * one aggregate per table (counted key, status on the report date, payments by then) joined once, and the
+ * cells grouped straight on the packed key's county and rank (a hash aggregate over 42 groups). No fences:
+ * with them, or with the trend's per-person codes, the planner sorts every person to group them.
+ */
+export function dispatchMonthSql(month: TrendMonth, precedence: readonly HardshipCategory[], county: string | null): SqlFragment {
+  const offset = countyOffset(county);
+  return sql`
+    with counted as (
+      select entry.person_id, min(${packedKeySql(precedence, sql.raw('entry'))}) as k
+      from roster_entry entry
+      where ${activeOnSql(sql.raw('entry'), month.populationDate)} and ${personsInCountySql(county)}
+      group by entry.person_id
+    ),
+    status_then as (
+      select change.person_id,
+             (coalesce(max(${CHANGE_KEY} + ${statusCodeSql(sql`change.status`)}) filter (where change.changed_on <= ${month.reportDate}::date),
+                       min(${CHANGE_KEY} + ${statusCodeSql(sql`change.previous_status`)})) % 8)::int as code
+      from pension_status_change change
+      group by change.person_id
+    ),
+    paid as (
+      select person_id, sum(amount) as amount from proxy_payment
+      where year = ${month.year} and paid_on <= ${month.reportDate}::date
+      group by person_id
+    ),
+    decided as (
+      select counted.k, person.disability_level, paid.amount,
+             ${eligibilityCodeSql(
+               contributingAgeSql(month.year, sql`person.birth_date`),
+               sql`coalesce(status_then.code, ${statusCodeSql(sql`person.pension_status`)})`,
+             )} as e
+      from counted join person on person.id = counted.person_id
+      left join status_then on status_then.person_id = counted.person_id
+      left join paid on paid.person_id = counted.person_id
+      where ${offset === null ? sql`true` : sql`counted.k % 1000 = ${offset}`}
+    ),
+    cells as (
+      select k % 1000 as county, k / ${sql.raw(String(KEY_RANK))} as rank, count(*)::int as persons,
+             count(*) filter (where e > 0)::int as eligible, count(*) filter (where e = 2)::int as enrolled,
+             count(amount) filter (where e > 0)::int as paid, coalesce(sum(amount) filter (where e > 0), 0) as amount,
+             count(*) filter (where disability_level in (3, 4))::int as disabled
+      from decided
+      group by 1, 2
+    )
+    select ${countyOfOffsetSql(sql`county`)} as county, ${categoryOfRankSql(precedence, sql`rank`)} as category,
+           persons, eligible, enrolled, paid as "proxyPaid", amount::numeric(14,2)::text as "proxyPaidAmount",
+           disabled as "disabledLevel34"
+    from cells
+    order by 1, 2`;
+}
+
 const max = (dates: readonly string[]) => dates.reduce((left, right) => (right > left ? right : left));
 const min = (dates: readonly string[]) => dates.reduce((left, right) => (right < left ? right : left));
 
@@ -113,7 +185,7 @@ const min = (dates: readonly string[]) => dates.reduce((left, right) => (right <
  *   facts        per person: its keys, status codes, payments, the age test of each year asked and the disability mark
  *   decided      per person and month a small code: (rank * 1000 + county offset) * 16 + eligibility * 4 + paid * 2 + disabled
  *   grouped      persons with the same codes in every month, counted once (most persons never change)
- * and the groups are unfolded into the months. `offset 0` keeps each stage's columns computed once per row
+ * and the groups are unfolded into the months (one month is dispatchMonthSql instead). `offset 0` keeps each stage's columns computed once per row
  * (otherwise the planner pulls the expressions up and evaluates them once per use). Only non-empty cells come back.
  */
 export function dispatchTrendSql(
@@ -127,18 +199,9 @@ export function dispatchTrendSql(
   const years = [...new Set(months.map((month) => month.year))];
   const raw = (text: string) => sql.raw(text);
   const each = (render: (month: TrendMonth, index: number) => SqlFragment): SqlFragment => sql.join(months.map(render), ', ');
-  const changeKey = sql`(((change.changed_on - date '2000-01-01')::bigint * 2147483648 + change.id) * 8)`;
   const offset = countyOffset(county);
   const columns = (prefix: string) => raw(months.map((_, index) => `${prefix}${index}`).join(', '));
-  const personsInCounty =
-    county === null
-      ? sql`true`
-      : sql`entry.person_id in (select in_county.person_id from roster_entry in_county where in_county.county = ${county})`;
   const keyed = sql.raw('keyed');
-  // One month: no fences after the joins and no grouping of equal code vectors (a vector of one code is the
-  // cell itself), so that the planner makes it one aggregate over the joins, as the bench's limit SQL.
-  const single = months.length === 1;
-  const fence = single ? sql`` : sql`offset 0`;
 
   return sql`
     with counted as (
@@ -147,7 +210,7 @@ export function dispatchTrendSql(
         select entry.person_id, ${packedKeySql(precedence, sql.raw('entry'))} as k, entry.recognized_on, entry.exited_on
         from roster_entry entry
         where entry.recognized_on <= ${max(populationDates)}::date and (entry.exited_on is null or entry.exited_on > ${min(populationDates)}::date)
-          and ${personsInCounty}
+          and ${personsInCountySql(county)}
         offset 0
       ) ${keyed}
       group by keyed.person_id
@@ -158,8 +221,8 @@ export function dispatchTrendSql(
         select change.person_id, min(change.previous_key) as first_previous,
                ${each((month, index) => sql`max(change.key) filter (where change.changed_on <= ${month.reportDate}::date) as ${raw(`s${index}`)}`)}
         from (
-          select change.person_id, change.changed_on, ${changeKey} + ${statusCodeSql(sql`change.status`)} as key,
-                 ${changeKey} + ${statusCodeSql(sql`change.previous_status`)} as previous_key
+          select change.person_id, change.changed_on, ${CHANGE_KEY} + ${statusCodeSql(sql`change.status`)} as key,
+                 ${CHANGE_KEY} + ${statusCodeSql(sql`change.previous_status`)} as previous_key
           from pension_status_change change
           offset 0
         ) change
@@ -194,7 +257,7 @@ export function dispatchTrendSql(
       from counted join person on person.id = counted.person_id
       left join status_then on status_then.person_id = counted.person_id
       left join paid on paid.person_id = counted.person_id
-      ${fence}
+      offset 0
     ),
     eligibility as (
       select ${each(
@@ -205,7 +268,7 @@ export function dispatchTrendSql(
                when ${raw(`s${index}`)} in (${raw(STATUS_ENROLLED.join(', '))}) then 2 else 0 end as ${raw(`e${index}`)}, ${raw(`a${index}`)}`,
       )}, disabled
       from facts
-      ${fence}
+      offset 0
     ),
     decided as (
       select ${each(
@@ -215,12 +278,10 @@ export function dispatchTrendSql(
       )}
       from eligibility
     ),
-    grouped as (${
-      single
-        ? sql`select c0, 1 as n, a0 from decided`
-        : sql`select ${columns('c')}, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
-      from decided group by ${columns('c')}`
-    }),
+    grouped as (
+      select ${columns('c')}, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
+      from decided group by ${columns('c')}
+    ),
     cells as (
       select unfolded.i, unfolded.c / 16 as cell,
              sum(n) as persons,
@@ -229,11 +290,7 @@ export function dispatchTrendSql(
              sum(n) filter (where unfolded.c / 2 % 2 = 1) as paid,
              sum(unfolded.a) as amount,
              sum(n) filter (where unfolded.c % 2 = 1) as disabled
-      from ${
-        single
-          ? sql`(select 0 as i, c0 as c, a0 as a, n from grouped) unfolded`
-          : sql`grouped cross join lateral (values ${each((_, index) => raw(`(${index}, c${index}, a${index})`))}) as unfolded (i, c, a)`
-      }
+      from grouped cross join lateral (values ${each((_, index) => raw(`(${index}, c${index}, a${index})`))}) as unfolded (i, c, a)
       where unfolded.c is not null
       group by unfolded.i, unfolded.c / 16
     )

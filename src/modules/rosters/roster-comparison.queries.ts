@@ -3,7 +3,7 @@ import type { HardshipCategory } from '../../shared/domain';
 import { sql, type QueryRunner, type SqlFragment } from '../../shared/sql';
 import type { Viewer } from '../../shared/auth';
 import { entryScope } from '../access/row-scope';
-import { countedEntriesSql } from '../eligibility/eligibility.queries';
+import { activeOnSql, categoryOfRankSql, countyOffset, countyOfOffsetSql, KEY_RANK, packedKeySql } from '../reports/report-sql';
 
 export type ComparisonKind = 'ADDED' | 'REMOVED' | 'CHANGED';
 
@@ -70,31 +70,45 @@ export interface ComparisonKey {
   idNumber: string;
 }
 
-/** R3: the counted entry (R8) on both dates, compared person by person (unordered). */
+/**
+ * R3: the counted entry (R8) on both dates, compared person by person (unordered), in one pass over the
+ * entries: per person one min() of the packed R8 key (report-sql.ts) among the entries active on each date
+ * (a, b), instead of two DISTINCT ON passes and a full join. Columns kind, idNumber, name, county, before, after.
+ */
 function comparedSql(query: ComparisonQuery): SqlFragment {
-  // Only a person with an entry that starts or ends between the two dates can be counted differently
-  // on them (same active entries, same winner), so both R8 passes are limited to those persons.
-  const movedBetween = sql`entry.person_id in (
-    select moved.person_id from roster_entry moved
-    where ((moved.recognized_on > ${query.from}::date and moved.recognized_on <= ${query.to}::date)
-        or (moved.exited_on > ${query.from}::date and moved.exited_on <= ${query.to}::date)))`;
-  const scope = entryScope(query.viewer, sql.raw('entry'));
+  const entry = sql.raw('entry');
+  const key = packedKeySql(query.precedence, entry);
+  const scope = entryScope(query.viewer, entry);
   const entryFilter = query.category === null ? scope : sql`${scope} and entry.category = ${query.category}`;
-  const options = { entryFilter: sql`${entryFilter} and ${movedBetween}` };
+  const rank = sql.raw(String(KEY_RANK));
+  const offset = countyOffset(query.county);
+  // Only a person with an entry that starts or ends between the two dates can be counted differently
+  // on them (same active entries, same winner), so the R8 pass is limited to those persons.
   return sql`
-    with before as (${countedEntriesSql(query.from, query.precedence, options)}),
-    after as (${countedEntriesSql(query.to, query.precedence, options)}),
+    with moved as (
+      select distinct moved.person_id from roster_entry moved
+      where (moved.recognized_on > ${query.from}::date and moved.recognized_on <= ${query.to}::date)
+         or (moved.exited_on > ${query.from}::date and moved.exited_on <= ${query.to}::date)
+    ),
+    keys as (
+      select moved.person_id, keyed.a, keyed.b
+      from moved cross join lateral (
+        select min(${key}) filter (where ${activeOnSql(entry, query.from)}) as a,
+               min(${key}) filter (where ${activeOnSql(entry, query.to)}) as b
+        from roster_entry entry
+        where entry.person_id = moved.person_id and ${entryFilter}
+      ) keyed
+    ),
     compared as (
-      select coalesce(before.person_id, after.person_id) as person_id,
-             case when before.person_id is null then 'ADDED' when after.person_id is null then 'REMOVED' else 'CHANGED' end as kind,
-             coalesce(after.county, before.county) as county,
-             before.county as before_county, after.county as after_county,
-             before.category as before, after.category as after
-      from before full join after on after.person_id = before.person_id
-      where before.person_id is null or after.person_id is null
-         or before.category <> after.category or before.county <> after.county
+      select person_id, a, b from keys
+      where ((a is null) <> (b is null) or a / ${rank} <> b / ${rank} or a % 1000 <> b % 1000)
+        and ${offset === null ? sql`true` : sql`(a % 1000 = ${offset} or b % 1000 = ${offset})`}
     )
-    select compared.kind, person.id_number::text as "idNumber", person.name, compared.county, compared.before, compared.after
-    from compared join person on person.id = compared.person_id
-    where ${query.county === null ? sql`true` : sql`(compared.before_county = ${query.county} or compared.after_county = ${query.county})`}`;
+    select case when a is null then 'ADDED' when b is null then 'REMOVED' else 'CHANGED' end as kind,
+           person.id_number::text as "idNumber", person.name, ${countyOfOffsetSql(sql`coalesce(b, a) % 1000`)} as county,
+           ${categoryOfRankSql(query.precedence, sql`(a / ${rank})::int`)} as before,
+           ${categoryOfRankSql(query.precedence, sql`(b / ${rank})::int`)} as after
+    from compared
+    -- A person lookup by primary key per compared person (offset 0 keeps it a lookup, not a hash of every person).
+    cross join lateral (select person.id_number, person.name from person where person.id = compared.person_id offset 0) person`;
 }
