@@ -196,6 +196,8 @@ async function startImportJobs(options: ServerOptions, audit: AuditLog): Promise
     staleSeconds: settings.staleSeconds,
     temporaryDirectory: options.importLimits?.temporaryDirectory,
     production: options.production,
+    retentionDays: settings.retentionDays,
+    purgeEverySeconds: settings.purgeEverySeconds,
   });
   await worker.start();
   return { service: new ImportJobService(db, engine), worker };

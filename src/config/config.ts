@@ -70,6 +70,10 @@ export interface ImportJobSettings {
   expireSeconds: number;
   /** Further attempts after an unexpected failure (a refused file is not retried). */
   retryLimit: number;
+  /** Days a finished (DONE or FAILED) job is kept after it finished, then purged; default 30. */
+  retentionDays?: number;
+  /** How often the worker purges finished jobs past their retention; default 3600. */
+  purgeEverySeconds?: number;
 }
 
 export const DEVELOPMENT_JWT_SECRET = 'pension-aid-development-secret-do-not-use-in-production';
@@ -191,6 +195,8 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
             pollingSeconds: readInteger(environment, 'PA_IMPORT_JOB_POLL_SECONDS', 1, 1, 60),
             expireSeconds: readInteger(environment, 'PA_IMPORT_JOB_EXPIRE_SECONDS', 4 * 3600, 60, 24 * 3600),
             retryLimit: readInteger(environment, 'PA_IMPORT_JOB_RETRIES', 2, 0, 10),
+            retentionDays: readInteger(environment, 'PA_IMPORT_JOB_RETENTION_DAYS', 30, 1, 3650),
+            purgeEverySeconds: readInteger(environment, 'PA_IMPORT_JOB_PURGE_SECONDS', 3600, 1, 86_400),
           },
     precedence: readPrecedence(environment),
     statisticsMinimumCount: readInteger(environment, 'PA_STATISTICS_MIN_COUNT', DEFAULT_MINIMUM_COUNT, 2, 1000),

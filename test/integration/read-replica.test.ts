@@ -5,6 +5,7 @@ import { migrate, openOrm } from '../../src/app/orm';
 import { createServer, type AppServer } from '../../src/app/server';
 import { DatabaseQueryRunner } from '../../src/infrastructure/database/query-runner';
 import { createLogger } from '../../src/infrastructure/logger';
+import { sql } from '../../src/shared/sql';
 import { DEFAULT_PRECEDENCE } from '../../src/modules/eligibility/domain/precedence';
 import { signToken } from '../../src/shared/auth';
 import { insertPerson } from '../factories/person.factory';
@@ -145,6 +146,47 @@ describe('reports on a streaming read replica (DATABASE_REPLICA_URL)', () => {
     expect(after.rosterComparison.added.map((entry) => entry.idNumber)).toContain(added.idNumber);
     expect(after.subsidyScreening.map((entry) => entry.person.idNumber)).toContain(added.idNumber);
     expect(await exportCsv()).not.toBe(csvBefore);
+  }, 60_000);
+
+  it('should not hand out a replica connection whose backend was killed mid-query, and answer the killed reads from the primary', async () => {
+    const replica = db.analystReads() as DatabaseQueryRunner;
+    const fallbacksBefore = (await agent.get('/readyz')).body.database.replica.fallbacks as number;
+    // Sleeps on the standby only: a read retried on the primary answers at once.
+    const long = sql`select pg_is_in_recovery() as recovering from (select pg_sleep(case when pg_is_in_recovery() then 30 else 0 end)) as sleeping`;
+    const quick = sql`select pg_is_in_recovery() as recovering`;
+    // The replica pool's 3 connections busy, a 4th read waiting for one of them.
+    const killed = [1, 2, 3].map(() => replica.one<{ recovering: boolean }>(long));
+    const waiting = replica.one<{ recovering: boolean }>(quick);
+    const sleeping = async () =>
+      (
+        await cluster.query<{ count: number }>(
+          'standby',
+          'postgres',
+          "select count(*)::int as count from pg_stat_activity where application_name = $1 and query like '%pg_sleep%' and state = 'active'",
+          [REPLICA_APPLICATION],
+        )
+      )[0]!.count;
+    const deadline = Date.now() + 10_000;
+    while ((await sleeping()) < 3 || replica.poolStatus().waiting < 1) {
+      if (Date.now() > deadline) throw new Error('the replica pool did not fill up');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // The standby ends its backends (57P01): each sleeping read fails with a connection-class error.
+    await cluster.query('standby', 'postgres', 'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [
+      REPLICA_APPLICATION,
+    ]);
+
+    const [waited, ...interrupted] = await Promise.allSettled([waiting, ...killed]);
+    // The waiting read gets a new connection to the replica, not one of the dead ones.
+    expect(waited).toEqual({ status: 'fulfilled', value: { recovering: true } });
+    // The interrupted reads were answered by the primary, and counted as fallbacks.
+    expect(interrupted).toEqual(Array.from({ length: 3 }, () => ({ status: 'fulfilled', value: { recovering: false } })));
+    const readiness = (await agent.get('/readyz')).body.database.replica;
+    expect(readiness).toMatchObject({ ready: true, inRecovery: true });
+    expect(readiness.fallbacks).toBe(fallbacksBefore + 3);
+    // And the pool serves from the replica again, as many reads as it has connections and more.
+    const next = await Promise.all(Array.from({ length: 6 }, () => replica.one<{ recovering: boolean }>(quick)));
+    expect(next).toEqual(Array.from({ length: 6 }, () => ({ recovering: true })));
   }, 60_000);
 
   it('should answer the reports from the primary when the replica is down, and say so in /readyz', async () => {

@@ -128,6 +128,26 @@ describe('broken multipart uploads', () => {
     await stillAnswers();
   });
 
+  it('should stop a zip bomb whose headers declare small sizes while inflating it, with a coded problem', async () => {
+    // 100 MiB of shared strings (the limit is 64 MiB) declared as 1,000 bytes in both headers.
+    const bomb = sharedStringsBomb(100 * 1024 * 1024, 1000);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const before = process.memoryUsage().rss;
+    const response = await app.http().post('/payments/import').set('authorization', `Bearer ${token}`).attach('file', bomb, 'bomb.xlsx');
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 'BAD_USER_INPUT', rows: 0, recorded: 0 });
+    expect(response.body.problems).toEqual([
+      {
+        row: null,
+        field: 'file',
+        message: expect.stringMatching(/^the XLSX file is refused: its shared strings inflate to more than the limit of 67108864 bytes/),
+      },
+    ]);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    expect(await waitForNoLeftovers()).toEqual([]);
+    await stillAnswers();
+  });
+
   it('should refuse a zip bomb with a coded problem before inflating it', async () => {
     const bomb = sharedStringsBomb(8 * 1024 * 1024);
     const before = process.memoryUsage().rss;

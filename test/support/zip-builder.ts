@@ -64,13 +64,13 @@ export function zipArchive(entries: readonly ZipEntry[]): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-/** An "XLSX" whose shared strings inflate to `bytes` of one repeated string: a zip bomb. */
-export function sharedStringsBomb(bytes: number): Buffer {
+/** An "XLSX" whose shared strings inflate to `bytes` of one repeated string: a zip bomb (its headers may lie: `declaredSize`). */
+export function sharedStringsBomb(bytes: number, declaredSize?: number): Buffer {
   const item = '<si><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></si>';
   const body = Buffer.from(item.repeat(Math.ceil(bytes / item.length)));
   return zipArchive([
     { name: '[Content_Types].xml', data: Buffer.from('<?xml version="1.0"?><Types/>') },
     { name: 'xl/workbook.xml', data: Buffer.from('<?xml version="1.0"?><workbook/>') },
-    { name: 'xl/sharedStrings.xml', data: body },
+    { name: 'xl/sharedStrings.xml', data: body, declaredSize },
   ]);
 }

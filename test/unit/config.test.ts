@@ -19,6 +19,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PA_STATISTICS_MIN_COUNT: 'five' })).toThrow(/PA_STATISTICS_MIN_COUNT/);
   });
 
+  it('should keep finished import jobs 30 days and purge hourly unless told, and refuse a retention under a day', () => {
+    expect(loadConfig({}).importJobs).toMatchObject({ retentionDays: 30, purgeEverySeconds: 3600 });
+    expect(loadConfig({ PA_IMPORT_JOB_RETENTION_DAYS: '7', PA_IMPORT_JOB_PURGE_SECONDS: '600' }).importJobs).toMatchObject({
+      retentionDays: 7,
+      purgeEverySeconds: 600,
+    });
+    expect(() => loadConfig({ PA_IMPORT_JOB_RETENTION_DAYS: '0' })).toThrow(/PA_IMPORT_JOB_RETENTION_DAYS must be between 1 and 3650/);
+  });
+
   it('should read PA_METRICS_TOKEN and refuse a short one or one with spaces', () => {
     expect(loadConfig({ PA_METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe('scrape-token-0123456789');
     expect(() => loadConfig({ PA_METRICS_TOKEN: 'short' })).toThrow(/PA_METRICS_TOKEN/);

@@ -82,14 +82,17 @@ export interface PoolStatus {
 interface ConnectionSource {
   acquire(): Promise<pg.ClientBase>;
   status(): PoolStatus;
-  release(connection: pg.ClientBase): Promise<void>;
+  /** `broken`: the connection failed with a connection-class error; it is destroyed, never lent again. */
+  release(connection: pg.ClientBase, broken: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
 function knexSource(knex: Knex): ConnectionSource {
   return {
     acquire: async () => (await knex.client.acquireConnection()) as pg.ClientBase,
-    release: async (connection) => {
+    release: async (connection, broken) => {
+      // knex validates a connection before lending it and destroys one marked disposed (as its own 'end' listener does).
+      if (broken) (connection as { __knex__disposed?: unknown }).__knex__disposed ??= 'failed with a connection error';
       await knex.client.releaseConnection(connection);
     },
     // MikroORM owns this pool and closes it (orm.close).
@@ -108,7 +111,8 @@ function poolSource(pool: pg.Pool): ConnectionSource {
   pool.on('error', () => undefined);
   return {
     acquire: () => pool.connect(),
-    release: async (connection) => (connection as pg.PoolClient).release(),
+    // release(true) removes the client from the pool: a waiting borrower gets a new connection, not this one.
+    release: async (connection, broken) => (connection as pg.PoolClient).release(broken),
     close: () => pool.end(),
     status: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
@@ -202,31 +206,45 @@ export class DatabaseQueryRunner implements QueryRunner {
     return this.replica ?? this;
   }
 
-  /** One connection of the pool for a piece of work (benches use it for session settings), then back to the pool. */
+  /**
+   * One connection of the pool for a piece of work (benches use it for session settings), then back to the
+   * pool idle, or destroyed when it failed with a connection-class error. On the replica, work that cannot
+   * get a connection, or whose connection breaks under it, runs on the primary instead (the replica is
+   * read-only: nothing done there needs undoing).
+   */
   async withConnection<T>(work: (connection: pg.ClientBase) => Promise<T>): Promise<T> {
     let connection: pg.ClientBase;
     try {
       connection = await this.source.acquire();
     } catch (error) {
       if (this.fallback === null) throw error;
-      this.fallback.count++;
-      return this.fallback.runner.withConnection(work);
+      return this.fallBack(work);
     }
     followSessionStatus(connection);
-    let failed = false;
-    let failure: unknown;
+    let result: T;
     try {
-      return await work(connection);
+      result = await work(connection);
     } catch (error) {
-      failed = true;
-      failure = error;
+      const broken = isDatabaseUnavailable(error) || !(await this.endTransaction(connection, true));
+      await this.source.release(connection, broken);
+      if (broken && this.fallback !== null) return this.fallBack(work);
       throw error;
-    } finally {
-      // A connection goes back idle: no transaction, aborted or open, is handed to the next borrower.
-      // (One whose database is gone is left to the pool, which discards it.)
-      if (!failed || !isDatabaseUnavailable(failure)) await endOpenTransaction(connection, failed).catch(() => undefined);
-      await this.source.release(connection);
     }
+    await this.source.release(connection, !(await this.endTransaction(connection, false)));
+    return result;
+  }
+
+  /** A connection goes back idle: no transaction, aborted or open, is handed to the next borrower. False: it could not be made idle. */
+  private async endTransaction(connection: pg.ClientBase, workFailed: boolean): Promise<boolean> {
+    return endOpenTransaction(connection, workFailed).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private fallBack<T>(work: (connection: pg.ClientBase) => Promise<T>): Promise<T> {
+    this.fallback!.count++;
+    return this.fallback!.runner.withConnection(work);
   }
 
   rows<T>(query: SqlFragment): Promise<T[]> {
@@ -294,6 +312,7 @@ export class DatabaseQueryRunner implements QueryRunner {
     } catch {
       return { ready: false, inRecovery: null, lagSeconds: null, fallbacks };
     }
+    let broken = false;
     try {
       const result = await connection.query<{ in_recovery: boolean; lag: number | null }>(
         // Caught up (all WAL received is replayed): no lag, however long ago the primary's last write was.
@@ -304,10 +323,11 @@ export class DatabaseQueryRunner implements QueryRunner {
       const row = result.rows[0]!;
       const lagSeconds = row.lag === null ? null : Math.max(0, Math.round(row.lag * 10) / 10);
       return { ready: true, inRecovery: row.in_recovery, lagSeconds, fallbacks };
-    } catch {
+    } catch (error) {
+      broken = isDatabaseUnavailable(error);
       return { ready: false, inRecovery: null, lagSeconds: null, fallbacks };
     } finally {
-      await this.source.release(connection);
+      await this.source.release(connection, broken);
     }
   }
 

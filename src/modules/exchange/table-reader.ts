@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import type { CellValue } from './cells';
 import { TableReadError } from './table-read-error';
 import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../../shared/archive-limits';
-import { checkArchive, type RandomAccess } from './zip-guard';
+import { checkArchiveEntries, checkInflatedSizes, readCentralDirectory, type RandomAccess } from './zip-guard';
 import { detectFileFormat, detectTextEncoding, type FileFormat, type TextEncoding } from './file-format';
 
 // Streams the rows of the first sheet of an XLSX file or of a CSV file, one at a time, with their
@@ -18,7 +18,8 @@ const HEAD_BYTES = 64 * 1024;
 export interface TableSource extends RandomAccess {
   /** The first bytes (up to 64 KiB), for format and encoding detection. */
   head(): Promise<Buffer>;
-  open(): Readable;
+  /** The file from its start; `progress: false` for a pass that is not the reading (not counted in onBytes). */
+  open(options?: { progress?: boolean }): Readable;
   /** Checked against an XLSX archive's central directory before anything is inflated. */
   archiveLimits: ArchiveLimits;
 }
@@ -59,9 +60,9 @@ export function fileSource(
         await handle.close();
       }
     },
-    open: () => {
+    open: (options) => {
       const stream = createReadStream(path, { highWaterMark: HEAD_BYTES });
-      if (!onBytes) return stream;
+      if (!onBytes || options?.progress === false) return stream;
       let bytesRead = 0;
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
@@ -123,8 +124,11 @@ async function* readCsvRows(source: TableSource, encoding: TextEncoding): AsyncG
 }
 
 async function* readXlsxRows(source: TableSource): AsyncGenerator<TableRow> {
-  // Declared sizes and ratios first: a zip bomb is refused before a byte is inflated.
-  await checkArchive(source, source.archiveLimits);
+  // Declared sizes and ratios first: a zip bomb is refused before a byte is inflated. Then the real sizes,
+  // inflated and thrown away, before the reader inflates (and keeps) any of it.
+  const entries = await readCentralDirectory(source);
+  checkArchiveEntries(entries, source.archiveLimits);
+  await checkInflatedSizes(source.open({ progress: false }), source.archiveLimits, entries);
   const input = source.open();
   // styles: 'cache' lets the reader turn date-formatted numbers into Date values.
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {

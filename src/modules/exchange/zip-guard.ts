@@ -1,9 +1,13 @@
+import type { Readable } from 'node:stream';
+import { Parse } from 'unzipper';
 import type { ArchiveLimits } from '../../shared/archive-limits';
 import { TableReadError } from './table-read-error';
 
 // An XLSX file is a ZIP archive. Before anything is inflated, its central directory (at the end of the
 // file) is read and every entry's declared sizes checked: a 300 KB file must not be allowed to inflate
-// to 300 MB of shared strings (held in memory by the reader) and end the process.
+// to 300 MB of shared strings (held in memory by the reader) and end the process. Declared sizes can lie,
+// so the archive is then inflated once, counting the bytes that really come out against the same limits
+// and stopping at the first one passed, before the reader inflates any of it.
 
 /** Below this inflated size an entry's ratio is not checked (tiny entries of a real file compress very well). */
 const RATIO_FLOOR_BYTES = 1024 * 1024;
@@ -92,6 +96,72 @@ export function checkArchiveEntries(entries: readonly ArchiveEntry[], limits: Ar
     }
   }
   if (total > limits.maxTotalBytes) throw refuse(`it inflates to ${total} bytes in all, more than the limit of ${limits.maxTotalBytes}`);
+}
+
+/** What one entry's real inflated size may reach, and the message when it goes beyond. */
+function entryLimit(name: string, limits: ArchiveLimits): { bytes: number; what: string } {
+  if (/(^|\/)sharedStrings\.xml$/i.test(name) && limits.maxSharedStringsBytes < limits.maxEntryBytes) {
+    return { bytes: limits.maxSharedStringsBytes, what: 'its shared strings inflate to' };
+  }
+  return { bytes: limits.maxEntryBytes, what: `entry "${name}" inflates to` };
+}
+
+/**
+ * Inflates every entry of `input` with the reader's own ZIP parser (unzipper, so the entries counted are the
+ * ones exceljs reads, local headers and all), discarding the output, and throws TableReadError naming the
+ * limit as soon as an entry, the shared strings, the whole archive or an entry's real ratio goes beyond it.
+ * Nothing inflated is kept: memory stays at the parser's buffers whatever the archive holds.
+ */
+export async function checkInflatedSizes(input: Readable, limits: ArchiveLimits, declared: readonly ArchiveEntry[] = []): Promise<void> {
+  const compressedSizes = new Map(declared.map((entry) => [entry.name, entry.compressedBytes]));
+  const parser = Parse({ forceStream: true });
+  // unzipper reports a damaged entry (inflate error, file ended) on the parser, not on the entry, and may do so
+  // before the entry is read (whose stream then never ends): the failure is kept and ends the entry.
+  let reading: Readable | null = null;
+  let failure: Error | null = null;
+  parser.on('error', (error: Error) => {
+    failure = error;
+    reading?.destroy(error);
+  });
+  input.on('error', (error) => parser.destroy(error));
+  input.pipe(parser);
+  let entries = 0;
+  let total = 0;
+  try {
+    for await (const entry of parser) {
+      if (++entries > limits.maxEntries) throw refuse(`it has more than ${limits.maxEntries} entries`);
+      const limit = entryLimit(entry.path, limits);
+      // Streamed archives (exceljs writes them) give 0 in the local header: the central directory's size, if any.
+      const compressed = entry.vars.compressedSize || compressedSizes.get(entry.path) || null;
+      let inflated = 0;
+      reading = entry;
+      // Leaving the loop early destroys the entry with an AbortError: its failure is seen here, never as an uncaught error.
+      entry.on('error', () => undefined);
+      if (failure !== null) throw failure;
+      for await (const chunk of entry as AsyncIterable<Buffer>) {
+        inflated += chunk.length;
+        total += chunk.length;
+        if (inflated > limit.bytes) {
+          throw refuse(`${limit.what} more than the limit of ${limit.bytes} bytes (stopped after ${inflated} inflated bytes)`);
+        }
+        if (total > limits.maxTotalBytes) {
+          throw refuse(`it inflates to more than ${limits.maxTotalBytes} bytes in all, the limit (stopped after ${total} inflated bytes)`);
+        }
+        if (compressed !== null && inflated > RATIO_FLOOR_BYTES && inflated / compressed > limits.maxRatio) {
+          throw refuse(
+            `entry "${entry.path}" inflates more than ${limits.maxRatio} times its ${compressed} compressed bytes, the limit (stopped after ${inflated} inflated bytes)`,
+          );
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof TableReadError) throw error;
+    throw new TableReadError(null, `the XLSX file cannot be read: ${(error as Error).message}`);
+  } finally {
+    input.unpipe(parser);
+    input.destroy();
+    parser.destroy();
+  }
 }
 
 export async function checkArchive(file: RandomAccess, limits: ArchiveLimits): Promise<void> {

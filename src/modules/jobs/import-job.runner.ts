@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -17,6 +17,7 @@ import {
   importJobChunk,
   markImportJobRunning,
   requeueImportJob,
+  purgeFinishedImportJobs,
   requeueOrphanedImportJobs,
   tryLockImportJob,
   writeImportJobProgress,
@@ -32,6 +33,14 @@ import { IMPORT_QUEUE, type ImportJobMessage } from './import-job.service';
 /** Problems shown while a job runs; the full list is in the result. */
 const PROBLEMS_SHOWN = 20;
 
+/** PA_IMPORT_JOB_RETENTION_DAYS, PA_IMPORT_JOB_PURGE_SECONDS. */
+export const DEFAULT_RETENTION_DAYS = 30;
+export const DEFAULT_PURGE_EVERY_SECONDS = 3600;
+
+/** An attempt's copy of the job's file; one older than the retention was left by an attempt that died. */
+const TEMPORARY_PREFIX = 'pension-aid-job-';
+const DAY_MS = 24 * 3600 * 1000;
+
 export interface ImportWorkerOptions {
   /** How often progress and the heartbeat are written. */
   heartbeatMs: number;
@@ -39,6 +48,10 @@ export interface ImportWorkerOptions {
   staleSeconds: number;
   temporaryDirectory?: string;
   production: boolean;
+  /** Days a finished job (its row, answer and problems) is kept after it finished; DEFAULT_RETENTION_DAYS. */
+  retentionDays?: number;
+  /** How often finished jobs past their retention are purged; DEFAULT_PURGE_EVERY_SECONDS. */
+  purgeEverySeconds?: number;
 }
 
 /** Writes progress at most every `intervalMs`, and at least that often (the heartbeat), off the import's transaction. */
@@ -108,6 +121,8 @@ async function downloadFile(db: QueryRunner, jobId: string, target: string): Pro
 export class ImportJobWorker {
   private reaper: NodeJS.Timeout | null = null;
   private reaping: Promise<void> = Promise.resolve();
+  private purger: NodeJS.Timeout | null = null;
+  private purging: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: QueryRunner,
@@ -121,11 +136,15 @@ export class ImportJobWorker {
     await this.engine.work<ImportJobMessage>(IMPORT_QUEUE, (job) => this.attempt(job));
     this.reap();
     this.reaper = setInterval(() => this.reap(), Math.max(500, (this.options.staleSeconds * 1000) / 2));
+    this.purge();
+    this.purger = setInterval(() => this.purge(), (this.options.purgeEverySeconds ?? DEFAULT_PURGE_EVERY_SECONDS) * 1000);
   }
 
   async stop(timeoutMs: number): Promise<void> {
     if (this.reaper) clearInterval(this.reaper);
+    if (this.purger) clearInterval(this.purger);
     await this.reaping;
+    await this.purging;
     await this.engine.stop(timeoutMs);
   }
 
@@ -142,12 +161,45 @@ export class ImportJobWorker {
       .catch((error: unknown) => this.logger.error({ err: error }, 'import job reaper failed'));
   }
 
+  /**
+   * Finished jobs past their retention go, with their rows' answers (which name persons), and so do attempts'
+   * temp files that old (an attempt that died left them). Every server's worker sweeps; a sweep is one
+   * statement, so two at once do no harm. Queued and running jobs stay, and the audit log is not touched.
+   */
+  private purge(): void {
+    const retentionDays = this.options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    this.purging = this.purging
+      .then(async () => {
+        const purged = await purgeFinishedImportJobs(this.db, retentionDays);
+        const files = await this.removeLeftOverFiles(Date.now() - retentionDays * DAY_MS);
+        if (purged > 0 || files > 0) this.logger.info({ purged, files, retentionDays }, 'finished import jobs purged');
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'import job purge failed'));
+  }
+
+  private async removeLeftOverFiles(olderThanMs: number): Promise<number> {
+    const directory = this.options.temporaryDirectory ?? os.tmpdir();
+    let removed = 0;
+    for (const name of await readdir(directory)) {
+      if (!name.startsWith(TEMPORARY_PREFIX)) continue;
+      const file = path.join(directory, name);
+      const modified = await stat(file).then(
+        (found) => found.mtimeMs,
+        () => null,
+      );
+      if (modified === null || modified >= olderThanMs) continue;
+      await rm(file, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   private async attempt(engineJob: EngineJob<ImportJobMessage>): Promise<void> {
     const { jobId } = engineJob.data;
     const job = await findImportJob(this.db, jobId);
     if (job === undefined || job.state === 'DONE' || job.state === 'FAILED') return;
     const route = this.routes.get(job.kind);
-    const temporaryPath = path.join(this.options.temporaryDirectory ?? os.tmpdir(), `pension-aid-job-${randomUUID()}`);
+    const temporaryPath = path.join(this.options.temporaryDirectory ?? os.tmpdir(), `${TEMPORARY_PREFIX}${randomUUID()}`);
     try {
       if (route === undefined) throw new Error(`no import route for job kind "${job.kind}"`);
       await downloadFile(this.db, jobId, temporaryPath);

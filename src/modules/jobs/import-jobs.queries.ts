@@ -122,6 +122,22 @@ export async function requeueImportJob(db: QueryRunner, id: string): Promise<voi
   await db.execute(sql`update import_job set state = 'QUEUED', phase = 'QUEUED' where id = ${id} and state = 'RUNNING'`);
 }
 
+/**
+ * Finished jobs (DONE, FAILED) that finished more than `retentionDays` ago, with any pieces of their file:
+ * deleted, their count returned. Queued and running jobs have no finished_at and are never touched.
+ */
+export async function purgeFinishedImportJobs(db: QueryRunner, retentionDays: number): Promise<number> {
+  const row = await db.one<{ count: number }>(sql`with purged as (
+      delete from import_job
+      where state in ('DONE', 'FAILED') and finished_at < now() - make_interval(days => ${retentionDays})
+      returning id
+    ), pieces as (
+      delete from import_job_chunk where job_id in (select id from purged)
+    )
+    select count(*)::int as count from purged`);
+  return row?.count ?? 0;
+}
+
 /** Running jobs whose attempt stopped writing its heartbeat (its process died): queued again, their ids returned. */
 export async function requeueOrphanedImportJobs(db: QueryRunner, staleSeconds: number): Promise<string[]> {
   const rows = await db.rows<{ id: string }>(sql`update import_job set state = 'QUEUED', phase = 'QUEUED'
