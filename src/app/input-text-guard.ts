@@ -3,7 +3,7 @@ import { GraphQLError, Kind, visit, type ValueNode } from 'graphql';
 import type { Problem } from '../shared/errors';
 import { controlCharacterMessage, findControlCharacter } from '../shared/text';
 import type { RequestContext } from './context';
-import { noteRefusal } from './observability';
+import { noteRefusal, observationOfContext } from './observability';
 
 // Before any resolver runs: every string an operation's arguments carry (inline or through variables,
 // at any depth) is checked for control characters. One is a BAD_USER_INPUT naming the argument path
@@ -55,7 +55,7 @@ export function inputTextGuardPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
+        async didResolveOperation({ document, request, contextValue }) {
           const variables = request.variables ?? {};
           const problems: Problem[] = [];
           visit(document, {
@@ -66,7 +66,7 @@ export function inputTextGuardPlugin(): ApolloServerPlugin<RequestContext> {
             },
           });
           if (problems.length === 0) return;
-          noteRefusal('BAD_USER_INPUT', 'inputText');
+          noteRefusal('BAD_USER_INPUT', 'inputText', observationOfContext(contextValue));
           const first = problems[0]!;
           const where = first.row === null ? first.field : `row ${first.row}, ${first.field}`;
           throw new GraphQLError(`Invalid ${where}: ${first.message}`, {

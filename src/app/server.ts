@@ -6,13 +6,14 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Viewer } from '../shared/auth';
 import type { Department } from '../shared/domain';
 import { ForbiddenError } from '../shared/errors';
+import { apolloHandler } from '../infrastructure/http/apollo-handler';
 import { authenticate, requireAuthenticated } from '../infrastructure/http/authenticate';
+import { observationOf } from '../infrastructure/http/request-observation';
 import { createErrorFormatter, serviceUnavailableStatusPlugin, toGraphQLError } from '../infrastructure/http/error-mapping';
 import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from '../infrastructure/http/file-routes';
 import { departmentViews } from '../modules/access/schema-view';
@@ -31,7 +32,14 @@ import { reportRoutes } from '../modules/reports/reports.routes';
 import { rosterImportRoute, rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
 import { inputTextGuardPlugin } from './input-text-guard';
-import { createObservability, OperationLabels, operationLabelPlugin, withRequestIds, type Observability } from './observability';
+import {
+  bindObservation,
+  createObservability,
+  OperationLabels,
+  operationLabelPlugin,
+  requestIdPlugin,
+  type Observability,
+} from './observability';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
@@ -115,8 +123,9 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: withRequestIds(createErrorFormatter(options.services.logger, options.production)),
+    formatError: createErrorFormatter(options.services.logger, options.production),
     plugins: [
+      requestIdPlugin(),
       operationLabelPlugin(wiring.operationLabels),
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       inputTextGuardPlugin(),
@@ -235,14 +244,13 @@ function mountView(
   app.use(
     endpoint,
     protection.graphqlEntry(view.schema, subgraph ? null : view.department),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return createRequestContext(options.services, viewerOfView(req), operationNameOf(req), endpoint);
-        } catch (error) {
-          throw toGraphQLError(error);
-        }
-      },
+    apolloHandler(apollo, async (request: Request, response: Response) => {
+      try {
+        const context = createRequestContext(options.services, viewerOfView(request), operationNameOf(request), endpoint);
+        return bindObservation(context, observationOf(response));
+      } catch (error) {
+        throw toGraphQLError(error);
+      }
     }),
   );
 }
@@ -253,19 +261,18 @@ function mountFullEndpoint(
   apollo: ApolloServer<RequestContext>,
   endpoint = '/graphql',
 ): void {
-  const fullEndpoint = expressMiddleware(apollo, {
-    context: async ({ req }) => {
-      try {
-        return createRequestContext(
-          options.services,
-          authenticate(req, options.jwtSecret, protection.protections.tokenPolicy),
-          operationNameOf(req),
-          endpoint,
-        );
-      } catch (error) {
-        throw toGraphQLError(error);
-      }
-    },
+  const fullEndpoint = apolloHandler(apollo, async (request: Request, response: Response) => {
+    try {
+      const context = createRequestContext(
+        options.services,
+        authenticate(request, options.jwtSecret, protection.protections.tokenPolicy),
+        operationNameOf(request),
+        endpoint,
+      );
+      return bindObservation(context, observationOf(response));
+    } catch (error) {
+      throw toGraphQLError(error);
+    }
   });
   // A route on '/' only: app.use matches by prefix, and an unknown /graphql/<name> must be a 404, not the full schema.
   app.use(endpoint, express.Router().all('/', protection.graphqlEntry(schema, null), fullEndpoint));
