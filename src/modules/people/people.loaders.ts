@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from '../../shared/auth';
 import { groupByPerson } from '../../shared/group-by-person';
 import { SettledLoader } from '../../shared/settled-loader';
@@ -11,6 +12,11 @@ export interface PeopleLoaders {
   allEntries: SettledLoader<number, EntryRow[]>;
   /** The entries the viewer may see; null without a viewer. */
   visibleEntries: SettledLoader<number, EntryRow[]> | null;
+  /**
+   * Loads for a whole page what the request will ask of its persons (entries, eligibility …), so that their
+   * fields answer without a promise each; set by the composition, which knows every module's loaders.
+   */
+  primePage?(personIds: readonly number[], info: GraphQLResolveInfo): Promise<void>;
 }
 
 /** What the Person field resolvers read: the use case's context and this request's loaders. */

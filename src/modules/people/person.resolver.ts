@@ -1,6 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
-import { selects } from '../../shared/graphql/selection';
 import type { EntryRow } from './people.queries';
 import type { PeopleContext } from './people.loaders';
 import { personCounty } from '../eligibility/domain/precedence';
@@ -23,7 +22,10 @@ export class PersonResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<PersonConnection> {
     const connection = await new PersonService(context).page(filter, first ?? 50, after);
-    await primeNestedLists(context, info, connection);
+    await context.loaders.primePage?.(
+      connection.edges.map((edge) => edge.node.id),
+      info,
+    );
     return connection;
   }
 
@@ -39,20 +41,6 @@ export class PersonResolver {
     if (context.loaders.visibleEntries === null) return [];
     return context.loaders.visibleEntries.load(person.id);
   }
-}
-
-/**
- * A page's entries, loaded for the whole page before its persons are resolved when the request selects them: the
- * same one statement the loader would batch, after which each person's field answers without a promise.
- */
-async function primeNestedLists(context: PeopleContext, info: GraphQLResolveInfo, connection: PersonConnection): Promise<void> {
-  const ids = connection.edges.map((edge) => edge.node.id);
-  const { allEntries, visibleEntries } = context.loaders;
-  const primes: Array<Promise<void>> = [];
-  if (visibleEntries !== null && selects(info, ['edges', 'node', 'rosterEntries'])) primes.push(visibleEntries.prime(ids));
-  if (selects(info, ['edges', 'node', 'county'])) primes.push(allEntries.prime(ids));
-  // A failed load is not the page's error: each person's field loads again and reports it, as without priming.
-  await Promise.all(primes).catch(() => undefined);
 }
 
 @Resolver(() => PersonConnection)
