@@ -14,6 +14,7 @@ import { ForbiddenError } from '../shared/errors';
 import { apolloHandler } from '../infrastructure/http/apollo-handler';
 import { authenticate, requireAuthenticated } from '../infrastructure/http/authenticate';
 import { observationOf } from '../infrastructure/http/request-observation';
+import { routedOnly } from '../infrastructure/http/routed-only';
 import { createErrorFormatter, serviceUnavailableStatusPlugin, toGraphQLError } from '../infrastructure/http/error-mapping';
 import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from '../infrastructure/http/file-routes';
 import { departmentViews } from '../modules/access/schema-view';
@@ -214,11 +215,11 @@ async function startImportJobs(options: ServerOptions, audit: AuditLog): Promise
 function mountFileRoutes({ app, options, audit }: Wiring, jobs: ImportJobs | null): void {
   const settings = fileRouteSettings(options, jobs);
   const contextFor = useCaseContexts(options);
-  app.use(rosterRoutes(settings, contextFor, audit));
-  app.use(enrolmentRoutes(settings, contextFor));
-  app.use(paymentRoutes(settings, contextFor));
-  app.use(reportRoutes(settings, contextFor));
-  app.use(importJobRoutes(settings, options.services.db));
+  app.use(routedOnly(rosterRoutes(settings, contextFor, audit)));
+  app.use(routedOnly(enrolmentRoutes(settings, contextFor)));
+  app.use(routedOnly(paymentRoutes(settings, contextFor)));
+  app.use(routedOnly(reportRoutes(settings, contextFor)));
+  app.use(routedOnly(importJobRoutes(settings, options.services.db)));
 }
 
 /**
@@ -347,13 +348,15 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const jobs = await startImportJobs(options, audit);
   mountFileRoutes(wiring, jobs);
   app.use(
-    createExplorerRouter({
-      enabled: options.explorer ?? !options.production,
-      endpoints: [
-        { path: '/graphql', schema },
-        ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
-      ],
-    }),
+    routedOnly(
+      createExplorerRouter({
+        enabled: options.explorer ?? !options.production,
+        endpoints: [
+          { path: '/graphql', schema },
+          ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
+        ],
+      }),
+    ),
   );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
   const subgraphs = mountSubgraphs(wiring, base);
