@@ -90,14 +90,15 @@ interface DocumentVerdict {
   introspects: boolean;
 }
 
-/** Document texts seen most recently; a client sends the same few operations again and again. */
-export const GUARD_CACHE_SIZE = 500;
+/** Document texts seen most recently, and their total length: a client sends the same few operations again and again. */
+export const GUARD_CACHE_LIMITS = { entries: 500, characters: 256 * 1024 };
 
 // The same text gets the same verdict, so the guard parses and validates each text once rather than on every
-// request (issue 11: two AST walks with graphql-armor's rules per request). Bounded: least recently used out.
+// request (issue 11: two AST walks with graphql-armor's rules per request). Bounded in entries and in text (a
+// parsed tree grows with its text): least recently used out; a text over a tenth of the bound is not kept.
 class VerdictCache {
   private readonly entries = new Map<string, DocumentVerdict>();
-  constructor(private readonly capacity: number) {}
+  private characters = 0;
 
   get(text: string, compute: () => DocumentVerdict): DocumentVerdict {
     const known = this.entries.get(text);
@@ -107,15 +108,21 @@ class VerdictCache {
       return known;
     }
     const verdict = compute();
+    if (text.length > GUARD_CACHE_LIMITS.characters / 10) return verdict;
     this.entries.set(text, verdict);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.characters += text.length;
+    while (this.entries.size > GUARD_CACHE_LIMITS.entries || this.characters > GUARD_CACHE_LIMITS.characters) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      this.characters -= oldest.length;
+    }
     return verdict;
   }
 }
 
 export function graphqlGuard(options: GraphQLGuardOptions): RequestHandler {
   const { schema, limits, trustedDocuments } = options;
-  const verdicts = new VerdictCache(GUARD_CACHE_SIZE);
+  const verdicts = new VerdictCache();
   const verdictOf = (text: string): DocumentVerdict =>
     verdicts.get(text, () => {
       const parsed = parseWithinLimits(text, limits);
