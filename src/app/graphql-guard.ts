@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { IntrospectionPolicy } from '../config/protection-settings';
 import type { Viewer } from '../shared/auth';
 import type { Department } from '../shared/domain';
@@ -80,8 +80,59 @@ function variablesBytes(method: string, fields: GraphQLRequestFields): number {
   return Buffer.byteLength(typeof variables === 'string' && method === 'GET' ? variables : JSON.stringify(variables), 'utf8');
 }
 
+/** What the guard finds in one document text; it depends on the text alone (and the endpoint's schema and limits). */
+interface DocumentVerdict {
+  /** The parsed document, or the parse error (QUERY_TOO_COMPLEX for the token limit). */
+  parsed: { document: DocumentNode } | { error: GraphQLError };
+  /** The first shape-limit refusal, or null (only for a parsed document). */
+  shape: GraphQLError | null;
+  /** Whether the document selects introspection fields (only for a parsed document). */
+  introspects: boolean;
+}
+
+/** Document texts seen most recently, and their total length: a client sends the same few operations again and again. */
+export const GUARD_CACHE_LIMITS = { entries: 500, characters: 256 * 1024 };
+
+// The same text gets the same verdict, so the guard parses and validates each text once rather than on every
+// request (issue 11: two AST walks with graphql-armor's rules per request). Bounded in entries and in text (a
+// parsed tree grows with its text): least recently used out; a text over a tenth of the bound is not kept.
+class VerdictCache {
+  private readonly entries = new Map<string, DocumentVerdict>();
+  private characters = 0;
+
+  get(text: string, compute: () => DocumentVerdict): DocumentVerdict {
+    const known = this.entries.get(text);
+    if (known) {
+      this.entries.delete(text);
+      this.entries.set(text, known);
+      return known;
+    }
+    const verdict = compute();
+    if (text.length > GUARD_CACHE_LIMITS.characters / 10) return verdict;
+    this.entries.set(text, verdict);
+    this.characters += text.length;
+    while (this.entries.size > GUARD_CACHE_LIMITS.entries || this.characters > GUARD_CACHE_LIMITS.characters) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      this.characters -= oldest.length;
+    }
+    return verdict;
+  }
+}
+
 export function graphqlGuard(options: GraphQLGuardOptions): RequestHandler {
   const { schema, limits, trustedDocuments } = options;
+  const verdicts = new VerdictCache();
+  const verdictOf = (text: string): DocumentVerdict =>
+    verdicts.get(text, () => {
+      const parsed = parseWithinLimits(text, limits);
+      if ('error' in parsed) return { parsed, shape: null, introspects: false };
+      return {
+        parsed,
+        shape: checkOperationShape(schema, parsed.document, limits),
+        introspects: validate(schema, parsed.document, [NoSchemaIntrospectionCustomRule]).length > 0,
+      };
+    });
 
   const check = (method: string, fields: GraphQLRequestFields, viewer: Viewer | null): GraphQLError | null => {
     const size = variablesBytes(method, fields);
@@ -114,7 +165,8 @@ export function graphqlGuard(options: GraphQLGuardOptions): RequestHandler {
         : null;
     }
 
-    const parsed = parseWithinLimits(fields.query, limits);
+    const verdict = verdictOf(fields.query);
+    const { parsed } = verdict;
     if ('error' in parsed) {
       // A plain syntax error: Apollo reports it (GRAPHQL_PARSE_FAILED), unless only trusted documents may run.
       if (parsed.error.extensions.code === 'QUERY_TOO_COMPLEX' || options.enforceTrustedDocuments) {
@@ -135,9 +187,8 @@ export function graphqlGuard(options: GraphQLGuardOptions): RequestHandler {
         );
       }
     }
-    const shape = checkOperationShape(schema, parsed.document, limits);
-    if (shape) return shape;
-    if (!mayIntrospect(options.introspection, viewer) && validate(schema, parsed.document, [NoSchemaIntrospectionCustomRule]).length > 0) {
+    if (verdict.shape) return verdict.shape;
+    if (!mayIntrospect(options.introspection, viewer) && verdict.introspects) {
       return coded(
         403,
         'INTROSPECTION_DISABLED',

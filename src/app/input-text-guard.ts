@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, visit, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
 import type { Problem } from '../shared/errors';
 import { controlCharacterMessage, findControlCharacter } from '../shared/text';
 import type { RequestContext } from './context';
-import { noteRefusal } from './observability';
+import { noteRefusal, observationOfContext } from './observability';
 
 // Before any resolver runs: every string an operation's arguments carry (inline or through variables,
 // at any depth) is checked for control characters. One is a BAD_USER_INPUT naming the argument path
@@ -51,22 +51,40 @@ function checkNode(node: ValueNode, at: Location, variables: Record<string, unkn
   }
 }
 
+interface ArgumentSite {
+  node: ValueNode;
+  field: string[];
+}
+
+// Where a document carries argument values: found once per parsed document (Apollo hands every request of
+// the same text the same document), then only those values are checked per request, not the whole tree.
+const argumentSites = new WeakMap<DocumentNode, ArgumentSite[]>();
+
+function argumentSitesOf(document: DocumentNode): ArgumentSite[] {
+  let sites = argumentSites.get(document);
+  if (!sites) {
+    const found: ArgumentSite[] = [];
+    visit(document, {
+      Argument(node) {
+        // An `input` object argument is named by its fields ("entries.name"), as the services name them.
+        found.push({ node: node.value, field: node.name.value === 'input' ? [] : [node.name.value] });
+      },
+    });
+    argumentSites.set(document, (sites = found));
+  }
+  return sites;
+}
+
 export function inputTextGuardPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, request }) {
+        async didResolveOperation({ document, request, contextValue }) {
           const variables = request.variables ?? {};
           const problems: Problem[] = [];
-          visit(document, {
-            Argument(node) {
-              // An `input` object argument is named by its fields ("entries.name"), as the services name them.
-              const field = node.name.value === 'input' ? [] : [node.name.value];
-              checkNode(node.value, { field, row: null }, variables, problems);
-            },
-          });
+          for (const site of argumentSitesOf(document)) checkNode(site.node, { field: site.field, row: null }, variables, problems);
           if (problems.length === 0) return;
-          noteRefusal('BAD_USER_INPUT', 'inputText');
+          noteRefusal('BAD_USER_INPUT', 'inputText', observationOfContext(contextValue));
           const first = problems[0]!;
           const where = first.row === null ? first.field : `row ${first.row}, ${first.field}`;
           throw new GraphQLError(`Invalid ${where}: ${first.message}`, {

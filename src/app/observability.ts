@@ -1,14 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type express from 'express';
-import { Kind, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
+import { Kind, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { DatabaseQueryRunner } from '../infrastructure/database/query-runner';
-import {
-  BoundedLabels,
-  currentObservation,
-  noteError,
-  observeRequests,
-  type RequestObservation,
-} from '../infrastructure/http/request-observation';
+import { stampErrors } from '../infrastructure/http/apollo-handler';
+import { BoundedLabels, noteError, observeRequests, type RequestObservation } from '../infrastructure/http/request-observation';
 import { viewerOf } from '../infrastructure/http/security';
 import type { Logger } from '../infrastructure/logger';
 import { Metrics } from '../infrastructure/metrics';
@@ -48,37 +43,70 @@ export class OperationLabels {
   }
 }
 
+// A GraphQL request's observation, found from its context (the context function binds it): plugins and the
+// input guard reach it without an AsyncLocalStorage, whose promise hooks slowed every promise (issue 11).
+// A symbol property, since Apollo runs each operation on a shallow copy of the context.
+const OBSERVATION = Symbol('observation');
+
+export function bindObservation<Context extends object>(context: Context, observation: RequestObservation | undefined): Context {
+  if (observation) (context as Record<symbol, unknown>)[OBSERVATION] = observation;
+  return context;
+}
+
+export function observationOfContext(context: unknown): RequestObservation | undefined {
+  return typeof context === 'object' && context !== null
+    ? ((context as Record<symbol, unknown>)[OBSERVATION] as RequestObservation | undefined)
+    : undefined;
+}
+
+// The names of a schema's root fields, once per schema rather than once per request.
+const rootFieldNames = new WeakMap<GraphQLSchema, { query: ReadonlySet<string>; mutation: ReadonlySet<string> }>();
+
+function rootFieldsOf(schema: GraphQLSchema, operation: OperationDefinitionNode['operation']): ReadonlySet<string> {
+  let names = rootFieldNames.get(schema);
+  if (!names) {
+    const fields = (type: ReturnType<GraphQLSchema['getQueryType']>) => new Set(Object.keys(type?.getFields() ?? {}));
+    names = { query: fields(schema.getQueryType()), mutation: fields(schema.getMutationType()) };
+    rootFieldNames.set(schema, names);
+  }
+  return operation === 'mutation' ? names.mutation : names.query;
+}
+
 /** Names the request's operation once Apollo has resolved it. */
 export function operationLabelPlugin(labels: OperationLabels): ApolloServerPlugin {
   return {
-    async requestDidStart() {
+    async requestDidStart({ contextValue }) {
+      const observation = observationOfContext(contextValue);
+      if (!observation) return;
       return {
         async didResolveOperation({ operation, schema }) {
-          const observation = currentObservation();
-          if (!observation || !operation) return;
-          const root = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
-          observation.operation = labels.of(operation, new Set(Object.keys(root?.getFields() ?? {})));
+          if (operation) observation.operation = labels.of(operation, rootFieldsOf(schema, operation.operation));
         },
       };
     },
   };
 }
 
-/** Every GraphQL error carries the request id in extensions.requestId, and its code is noted for the log line. */
-export function withRequestIds(
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
-): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
-  return (formatted, error) => {
-    const result = formatError(formatted, error);
-    const observation = currentObservation();
-    if (!observation) return result;
-    noteError(observation, result.extensions?.code, result.extensions);
-    return { ...result, extensions: { ...result.extensions, requestId: observation.requestId } };
+/** Every GraphQL error of the pipeline carries the request id in extensions.requestId, and its code is noted for the log line. */
+export function requestIdPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart({ contextValue }) {
+      const observation = observationOfContext(contextValue);
+      if (!observation) return;
+      return {
+        async willSendResponse({ response }) {
+          observation.errorsStamped = true;
+          if (response.body.kind !== 'single') return;
+          const { singleResult } = response.body;
+          if (singleResult.errors) singleResult.errors = stampErrors(observation, singleResult.errors);
+        },
+      };
+    },
   };
 }
 
 /** For refusals under a common code (the input guard's BAD_USER_INPUT): the limit to count them under. */
-export function noteRefusal(code: string, limit: string, observation: RequestObservation | undefined = currentObservation()): void {
+export function noteRefusal(code: string, limit: string, observation: RequestObservation | undefined): void {
   noteError(observation, code, { limit: { name: limit } });
 }
 

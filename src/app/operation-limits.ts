@@ -218,11 +218,54 @@ function armorRules(limits: OperationLimits): ValidationRule[] {
   }).protect().validationRules;
 }
 
+// The rules depend on the limits alone: built once per limits object, not once per request.
+const shapeRules = new WeakMap<OperationLimits, ValidationRule[]>();
+
+function shapeRulesOf(limits: OperationLimits): ValidationRule[] {
+  let rules = shapeRules.get(limits);
+  if (!rules) {
+    rules = [...armorRules(limits), maxRootFieldsRule(limits.maxRootFields)];
+    shapeRules.set(limits, rules);
+  }
+  return rules;
+}
+
 /** The shape limits on a parsed document; the first refusal, or null. */
 export function checkOperationShape(schema: GraphQLSchema, document: DocumentNode, limits: OperationLimits): GraphQLError | null {
-  const errors = validate(schema, document, [...armorRules(limits), maxRootFieldsRule(limits.maxRootFields)], { maxErrors: 1 });
+  const errors = validate(schema, document, shapeRulesOf(limits), { maxErrors: 1 });
   const refusal = errors.find((error) => error.extensions.code === QUERY_TOO_COMPLEX);
   return refusal ?? errors[0] ?? null;
+}
+
+// Apollo hands every request of the same text the same parsed document. An operation without variable
+// definitions costs the same every time: its cost is computed once per document and operation name.
+const constantCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+
+function usesVariables(document: DocumentNode): boolean {
+  return document.definitions.some(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION && (definition.variableDefinitions?.length ?? 0) > 0,
+  );
+}
+
+/** The operation's cost; from the cache when the document defines no variables. */
+export function cachedOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): number {
+  if (usesVariables(document)) return operationCost(schema, document, variables, operationName);
+  let bySchema = constantCosts.get(schema);
+  if (!bySchema) constantCosts.set(schema, (bySchema = new WeakMap()));
+  let byName = bySchema.get(document);
+  if (!byName) bySchema.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let cost = byName.get(key);
+  if (cost === undefined) {
+    cost = operationCost(schema, document, variables, operationName);
+    byName.set(key, cost);
+  }
+  return cost;
 }
 
 /** Apollo plugin: the cost limit, on the validated document with the request's variables. */
@@ -233,7 +276,7 @@ export function costLimitPlugin(limits: OperationLimits): ApolloServerPlugin {
         async didResolveOperation({ schema, document, request }) {
           let cost: number;
           try {
-            cost = operationCost(schema, document, request.variables ?? undefined, request.operationName ?? undefined);
+            cost = cachedOperationCost(schema, document, request.variables ?? undefined, request.operationName ?? undefined);
           } catch {
             // Variables that do not coerce (a bad Date, Decimal …): execution refuses them as BAD_USER_INPUT
             // before any resolver runs, so there is nothing to cost; thrown from here they would be a 500.

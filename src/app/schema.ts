@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { MapperKind, mapSchema } from '@graphql-tools/utils';
+import { printSchema, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import '../shared/graphql/enums';
 import { AuditResolver } from '../modules/audit/audit.resolver';
@@ -9,7 +10,8 @@ import { RosterResolver } from '../modules/rosters/roster.resolver';
 import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
 import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
 import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
-import { EligibilityResolver } from '../modules/eligibility/eligibility.resolver';
+import type { EligibilityContext } from '../modules/eligibility/eligibility.loader';
+import { EligibilityResolver, resolvePersonEligibility } from '../modules/eligibility/eligibility.resolver';
 import { BudgetResolver } from '../modules/budgets/budget.resolver';
 import { ComparisonEntryConnectionResolver, RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
 import { ScreeningEntryConnectionResolver, SubsidyScreeningResolver } from '../modules/reports/subsidy-screening.resolver';
@@ -46,15 +48,35 @@ export const RESOLVERS = [
   StatisticsResolver,
 ] as const;
 
+// type-graphql hands a resolver's arguments through an async validation step even with `validate: false`, so a
+// field resolver with arguments always answers a promise: on a page, one per person (issue 11). These fields of
+// list items take their arguments straight from GraphQL instead; with no validation configured nothing is lost.
+const DIRECT_FIELD_RESOLVERS: Record<string, Record<string, GraphQLFieldResolver<never, never, never>>> = {
+  Person: {
+    eligibility: (person: { id: number }, args: { year: number }, context: EligibilityContext) =>
+      resolvePersonEligibility(person, args.year, context),
+  },
+};
+
+function withDirectResolvers(schema: GraphQLSchema): GraphQLSchema {
+  return mapSchema(schema, {
+    [MapperKind.OBJECT_FIELD]: (fieldConfig, fieldName, typeName) => {
+      const resolve = DIRECT_FIELD_RESOLVERS[typeName]?.[fieldName];
+      return resolve ? { ...fieldConfig, resolve: resolve as GraphQLFieldResolver<unknown, unknown> } : fieldConfig;
+    },
+  });
+}
+
 /** The whole schema, without permissions applied: used for emitting SDL and deriving views. */
 export async function buildBaseSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS],
     scalarsMap: [{ type: Date, scalar: DateScalar }],
     orphanedTypes: [],
     validate: false,
     emitSchemaFile: false,
   });
+  return withDirectResolvers(schema);
 }
 
 export function printSdl(schema: GraphQLSchema, title?: string): string {

@@ -6,13 +6,15 @@ import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Viewer } from '../shared/auth';
 import type { Department } from '../shared/domain';
 import { ForbiddenError } from '../shared/errors';
+import { apolloHandler } from '../infrastructure/http/apollo-handler';
 import { authenticate, requireAuthenticated } from '../infrastructure/http/authenticate';
+import { observationOf } from '../infrastructure/http/request-observation';
+import { routedOnly } from '../infrastructure/http/routed-only';
 import { createErrorFormatter, serviceUnavailableStatusPlugin, toGraphQLError } from '../infrastructure/http/error-mapping';
 import { DEFAULT_IMPORT_LIMITS, type FileRouteSettings, type ImportLimits } from '../infrastructure/http/file-routes';
 import { departmentViews } from '../modules/access/schema-view';
@@ -31,7 +33,14 @@ import { reportRoutes } from '../modules/reports/reports.routes';
 import { rosterImportRoute, rosterRoutes } from '../modules/rosters/rosters.routes';
 import { auditPlugin } from './audit-plugin';
 import { inputTextGuardPlugin } from './input-text-guard';
-import { createObservability, OperationLabels, operationLabelPlugin, withRequestIds, type Observability } from './observability';
+import {
+  bindObservation,
+  createObservability,
+  OperationLabels,
+  operationLabelPlugin,
+  requestIdPlugin,
+  type Observability,
+} from './observability';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
 import { buildBaseSchema } from './schema';
@@ -115,8 +124,9 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
-    formatError: withRequestIds(createErrorFormatter(options.services.logger, options.production)),
+    formatError: createErrorFormatter(options.services.logger, options.production),
     plugins: [
+      requestIdPlugin(),
       operationLabelPlugin(wiring.operationLabels),
       ...(drainsHttpServer ? [ApolloServerPluginDrainHttpServer({ httpServer })] : []),
       inputTextGuardPlugin(),
@@ -207,11 +217,11 @@ async function startImportJobs(options: ServerOptions, audit: AuditLog): Promise
 function mountFileRoutes({ app, options, audit }: Wiring, jobs: ImportJobs | null): void {
   const settings = fileRouteSettings(options, jobs);
   const contextFor = useCaseContexts(options);
-  app.use(rosterRoutes(settings, contextFor, audit));
-  app.use(enrolmentRoutes(settings, contextFor));
-  app.use(paymentRoutes(settings, contextFor));
-  app.use(reportRoutes(settings, contextFor));
-  app.use(importJobRoutes(settings, options.services.db));
+  app.use(routedOnly(rosterRoutes(settings, contextFor, audit)));
+  app.use(routedOnly(enrolmentRoutes(settings, contextFor)));
+  app.use(routedOnly(paymentRoutes(settings, contextFor)));
+  app.use(routedOnly(reportRoutes(settings, contextFor)));
+  app.use(routedOnly(importJobRoutes(settings, options.services.db)));
 }
 
 /**
@@ -237,14 +247,13 @@ function mountView(
   app.use(
     endpoint,
     protection.graphqlEntry(view.schema, subgraph ? null : view.department),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        try {
-          return createRequestContext(options.services, viewerOfView(req), operationNameOf(req), endpoint);
-        } catch (error) {
-          throw toGraphQLError(error);
-        }
-      },
+    apolloHandler(apollo, async (request: Request, response: Response) => {
+      try {
+        const context = createRequestContext(options.services, viewerOfView(request), operationNameOf(request), endpoint);
+        return bindObservation(context, observationOf(response));
+      } catch (error) {
+        throw toGraphQLError(error);
+      }
     }),
   );
 }
@@ -255,19 +264,18 @@ function mountFullEndpoint(
   apollo: ApolloServer<RequestContext>,
   endpoint = '/graphql',
 ): void {
-  const fullEndpoint = expressMiddleware(apollo, {
-    context: async ({ req }) => {
-      try {
-        return createRequestContext(
-          options.services,
-          authenticate(req, options.jwtSecret, protection.protections.tokenPolicy),
-          operationNameOf(req),
-          endpoint,
-        );
-      } catch (error) {
-        throw toGraphQLError(error);
-      }
-    },
+  const fullEndpoint = apolloHandler(apollo, async (request: Request, response: Response) => {
+    try {
+      const context = createRequestContext(
+        options.services,
+        authenticate(request, options.jwtSecret, protection.protections.tokenPolicy),
+        operationNameOf(request),
+        endpoint,
+      );
+      return bindObservation(context, observationOf(response));
+    } catch (error) {
+      throw toGraphQLError(error);
+    }
   });
   // A route on '/' only: app.use matches by prefix, and an unknown /graphql/<name> must be a 404, not the full schema.
   app.use(endpoint, express.Router().all('/', protection.graphqlEntry(schema, null), fullEndpoint));
@@ -342,13 +350,15 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
   const jobs = await startImportJobs(options, audit);
   mountFileRoutes(wiring, jobs);
   app.use(
-    createExplorerRouter({
-      enabled: options.explorer ?? !options.production,
-      endpoints: [
-        { path: '/graphql', schema },
-        ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
-      ],
-    }),
+    routedOnly(
+      createExplorerRouter({
+        enabled: options.explorer ?? !options.production,
+        endpoints: [
+          { path: '/graphql', schema },
+          ...views.map((view) => ({ path: `/graphql/${view.slug}`, schema: view.schema, department: view.department })),
+        ],
+      }),
+    ),
   );
   for (const { view, apollo: viewApollo } of viewApollos) mountView(wiring, view, viewApollo);
   const subgraphs = mountSubgraphs(wiring, base);

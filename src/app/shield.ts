@@ -31,17 +31,48 @@ import type { RequestContext } from './context';
 // Field rules generated from the permission table. Deny by default: a field without a grant is FORBIDDEN.
 // Rules read nothing but the viewer, so the per-request ('contextual') cache keyed by rule name is safe.
 
+/** A field grant's verdict for a viewer: true, or the error the field answers. */
+function fieldVerdict(typeName: string, fieldName: string, grant: Grant, viewer: Viewer | null): true | Error {
+  if (viewer === null) return new UnauthenticatedError();
+  if (isGrantedTo(grant, viewer)) return true;
+  return new ForbiddenError(
+    grant.departments.includes(viewer.department)
+      ? `${typeName}.${fieldName} is for city-level users only`
+      : `Your department may not access ${typeName}.${fieldName}`,
+  );
+}
+
 function fieldRule(typeName: string, fieldName: string, grant: Grant) {
-  return rule(`${typeName}.${fieldName}`, { cache: 'contextual' })((_parent, _args, context: RequestContext) => {
-    const viewer = context.viewer;
-    if (viewer === null) return new UnauthenticatedError();
-    if (isGrantedTo(grant, viewer)) return true;
-    return new ForbiddenError(
-      grant.departments.includes(viewer.department)
-        ? `${typeName}.${fieldName} is for city-level users only`
-        : `Your department may not access ${typeName}.${fieldName}`,
-    );
-  });
+  return rule(`${typeName}.${fieldName}`, { cache: 'contextual' })((_parent, _args, context: RequestContext) =>
+    fieldVerdict(typeName, fieldName, grant, context.viewer),
+  );
+}
+
+type FieldMiddleware = (
+  resolve: (parent: unknown, args: unknown, context: unknown, info: unknown) => unknown,
+  parent: unknown,
+  args: unknown,
+  context: RequestContext,
+  info: unknown,
+) => unknown;
+
+/**
+ * The same rule as fieldRule without graphql-shield's async wrapper: its verdict reads only the viewer, so
+ * it is decided synchronously and a granted field returns its resolver's value as is (a plain value stays
+ * plain). graphql-shield awaits every rule and every resolver, which made each wrapped field of each list item
+ * a promise (issue 11). Errors keep shield's timing: a refusal, or an error the resolver throws, is answered
+ * as a promise of the error (shield's allowExternalErrors), so sibling fields still run and report theirs.
+ */
+function syncFieldMiddleware(typeName: string, fieldName: string, grant: Grant): FieldMiddleware {
+  return (resolve, parent, args, context, info) => {
+    const verdict = fieldVerdict(typeName, fieldName, grant, context.viewer);
+    if (verdict !== true) return Promise.resolve(verdict);
+    try {
+      return resolve(parent, args, context, info);
+    } catch (error) {
+      return Promise.resolve(error);
+    }
+  };
 }
 
 /** Whether an input type (or one nested in it) has fields that INPUT_PERMISSIONS restricts. */
@@ -231,12 +262,26 @@ export function applyShield(schema: GraphQLSchema, options: ShieldOptions = {}):
   });
   if (options.skipRedundant === false) return applyMiddleware(schema, permissions);
   const redundant = redundantRules(schema, table, inputs);
-  // Same shield middleware, minus the fields whose rule cannot fail (they keep their plain resolver).
+  const plainGrants = new Map<string, Grant>();
+  for (const [typeName, fields] of Object.entries(table)) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) continue;
+    for (const [fieldName, grant] of Object.entries(fields)) {
+      const field = type.getFields()[fieldName];
+      if (field && !hasInputRestrictions(typeName, field, inputs)) plainGrants.set(`${typeName}.${fieldName}`, grant);
+    }
+  }
+  // Shield's middleware minus the fields whose rule cannot fail (they keep their plain resolver); a field whose
+  // rule reads only the viewer gets the same rule decided synchronously; the rest (input rules, deny) stay shield's.
   const trimmed = middlewareGenerator((target: GraphQLSchema) => {
     const fieldMap = permissions.generate(target) as IMiddlewareFieldMap;
     for (const [typeName, fields] of Object.entries(fieldMap)) {
-      for (const fieldName of Object.keys(fields as Record<string, unknown>)) {
-        if (redundant.has(`${typeName}.${fieldName}`)) delete (fields as Record<string, unknown>)[fieldName];
+      const typeFields = fields as Record<string, unknown>;
+      for (const fieldName of Object.keys(typeFields)) {
+        const key = `${typeName}.${fieldName}`;
+        const grant = plainGrants.get(key);
+        if (redundant.has(key)) delete typeFields[fieldName];
+        else if (grant) typeFields[fieldName] = syncFieldMiddleware(typeName, fieldName, grant);
       }
     }
     return fieldMap;

@@ -77,6 +77,20 @@ describe('bad input is coded, names its field and writes nothing', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("should check each request's own variables when the same text comes again, inline strings included", async () => {
+    // The guard finds a document's arguments once; the values behind its variables differ per request.
+    const lookup = 'query Lookup($idNumber: String!) { person(idNumber: $idNumber) { idNumber } }';
+    expect((await app.graphql(lookup, { idNumber: person.idNumber }, app.token('HRSS'))).errors).toBeUndefined();
+    const refused = await app.graphql(lookup, { idNumber: `${person.idNumber}\u0000` }, app.token('HRSS'));
+    const controlCharacter = { field: 'idNumber', message: expect.stringContaining('control character U+0000') };
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [controlCharacter] });
+    const inline = '{ person(idNumber: "x\\u0000") { idNumber } }';
+    for (let repeat = 0; repeat < 2; repeat += 1) {
+      const answer = await app.graphql(inline, {}, app.token('HRSS'));
+      expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', problems: [controlCharacter] });
+    }
+  });
+
   it('should refuse a NUL byte in a CSV cell naming its row and column', async () => {
     const before = await counts();
     const file = utf8Csv([

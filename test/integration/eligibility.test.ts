@@ -150,6 +150,22 @@ describe('eligibility over GraphQL', () => {
     expect(large).toBe(3);
   });
 
+  it("should load a page's decisions only for the years its fields ask and accept, a year from a variable included", async () => {
+    const statements = async (query: string, variables: Record<string, unknown>) => {
+      const before = app.db.statementCount;
+      const result = await app.graphql(query, variables, app.token('HRSS'));
+      return { count: app.db.statementCount - before, code: result.errors?.[0]?.extensions?.code };
+    };
+    const page = 'query P($year: Int!) { persons(first: 5) { edges { node { idNumber eligibility(year: $year) { status } } } } }';
+    // A year outside the policy's: refused by the field, nothing loaded for it (the page alone).
+    expect(await statements(page, { year: 1900 })).toEqual({ count: 1, code: 'BAD_USER_INPUT' });
+    expect(await statements(page, { year: 2024 })).toEqual({ count: 3, code: undefined });
+    const twoYears =
+      '{ persons(first: 5) { edges { node { a: eligibility(year: 2024) { status } b: eligibility(year: 2025) { status } } } } }';
+    // The page, then facts and funding rules per year.
+    expect(await statements(twoYears, {})).toEqual({ count: 5, code: undefined });
+  });
+
   it('should agree between Person.eligibility and Query.eligibility for the same person', async () => {
     const viaPerson = await app.graphql<{ person: { eligibility: unknown } }>(
       'query P($id: String!) { person(idNumber: $id) { eligibility(year: 2024) { status countedCategory amount cityShare countyShare reasons { rule message } } } }',

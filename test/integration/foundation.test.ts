@@ -169,6 +169,34 @@ describe('foundation: server, authentication and the persons slice', () => {
     expect(app.db.statementCount - before).toBe(3);
   });
 
+  it("should load a page's entries for the whole page only when the request selects them (fragments, @skip)", async () => {
+    const statements = async (query: string, variables: Record<string, unknown> = {}) => {
+      const before = app.db.statementCount;
+      const result = await app.graphql<{ persons: { edges: Array<{ node: { rosterEntries?: unknown[] } }> } }>(query, variables, hrss);
+      expect(result.errors).toBeUndefined();
+      return { count: app.db.statementCount - before, edges: result.data!.persons.edges };
+    };
+    const skippable =
+      'query S($skip: Boolean!) { persons(first: 20) { edges { node { idNumber rosterEntries @skip(if: $skip) { category } } } } }';
+    expect((await statements(skippable, { skip: true })).count).toBe(1);
+    const selected = await statements(skippable, { skip: false });
+    expect(selected.count).toBe(2);
+    expect(selected.edges.every((edge) => Array.isArray(edge.node.rosterEntries))).toBe(true);
+    const viaFragment = await statements(
+      '{ persons(first: 20) { edges { ...E } } } fragment E on PersonEdge { node { rosterEntries { category } } }',
+    );
+    expect(viaFragment.count).toBe(2);
+    // county and rosterEntries of a viewer who sees only some entries: two loaders, one statement each.
+    const before = app.db.statementCount;
+    const civil = await app.graphql(
+      '{ persons(first: 20) { edges { node { county rosterEntries { category } } } } }',
+      {},
+      app.token('CIVIL_AFFAIRS'),
+    );
+    expect(civil.errors).toBeUndefined();
+    expect(app.db.statementCount - before).toBe(3);
+  });
+
   it('should scope a county-level HRSS user to persons with an entry in its county', async () => {
     const token = app.token('HRSS', '530125');
     const result = await app.graphql<{ persons: { totalCount: number; edges: Array<{ node: { idNumber: string } }> } }>(PERSONS, {}, token);

@@ -139,6 +139,18 @@ describe('observability: logs and request ids (production mode, debug level)', (
     expect(log.requestLine(missing.headers['x-request-id'] as string)).toMatchObject({ path: 'other', status: 404 });
   });
 
+  it('should put the request id and the code in the log line also when Apollo refuses a malformed request before its pipeline', async () => {
+    // Variables sent as a JSON string: Apollo answers 400 BAD_REQUEST before any plugin runs.
+    const malformed = await app
+      .http()
+      .post('/graphql')
+      .set('x-request-id', 'client-req-4')
+      .send({ query: 'query ($n: Int) { __typename }', variables: '{"n": 1}' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST', requestId: 'client-req-4' } }] });
+    expect(log.requestLine('client-req-4')).toMatchObject({ status: 400, outcome: 'error', errorCodes: ['BAD_REQUEST'] });
+  });
+
   it('should replace an unsafe x-request-id with a new one', async () => {
     const idNumber = anIdNumber();
     const response = await app.http().get('/healthz').set('x-request-id', idNumber);

@@ -100,6 +100,18 @@ describe('operation limits (depth, aliases, root fields, tokens, directives, cos
     );
   });
 
+  it("should give a repeated text the same verdict every time, and cost an operation with variables from each request's own", async () => {
+    // The guard keeps its verdict per text and the cost plugin per document: a repeat must be refused again.
+    const deep = '{ persons { edges { node { eligibility(year: 2024) { reasons { message } } } } } }';
+    for (let repeat = 0; repeat < 3; repeat += 1) expectRefusal(await app.graphql(deep, {}, hrss), 'maxDepth', 5);
+    const report = '{ dispatchReport(month: "2024-06") { month } }';
+    for (let repeat = 0; repeat < 3; repeat += 1) expectRefusal(await app.graphql(report, {}, hrss), 'maxCost', 1000);
+    const page = 'query Repeat($first: Int) { persons(first: $first) { edges { node { idNumber eligibility(year: 2024) { status } } } } }';
+    expectRefusal(await app.graphql(page, { first: 72 }, hrss), 'maxCost', 1000);
+    expect((await app.graphql(page, { first: 71 }, hrss)).errors).toBeUndefined();
+    expectRefusal(await app.graphql(page, { first: 80 }, hrss), 'maxCost', 1000);
+  });
+
   it('should refuse variables over maxVariablesBytes with PAYLOAD_TOO_LARGE, and accept them at the limit', async () => {
     const query = 'query One($idNumber: String!) { person(idNumber: $idNumber) { name } }';
     // {"idNumber":"…"} is 15 bytes around the value.

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Viewer } from '../../shared/auth';
@@ -28,6 +27,8 @@ export interface RequestObservation {
   /** Bounded operation label (see operationLabels); null until something names it. */
   operation: string | null;
   errors: NotedError[];
+  /** Whether the GraphQL answer's errors already carry the request id (set by the pipeline's plugin). */
+  errorsStamped: boolean;
 }
 
 export interface FinishedRequest {
@@ -39,15 +40,8 @@ export interface FinishedRequest {
   durationSeconds: number;
 }
 
-const storage = new AsyncLocalStorage<RequestObservation>();
-
 export function observationOf(response: Response): RequestObservation | undefined {
   return response.locals.observation as RequestObservation | undefined;
-}
-
-/** The observation of the request being handled (GraphQL's formatError has no request at hand). */
-export function currentObservation(): RequestObservation | undefined {
-  return storage.getStore();
 }
 
 export function noteError(observation: RequestObservation | undefined, code: unknown, extensions?: Record<string, unknown>): void {
@@ -101,6 +95,7 @@ export function observeRequests(options: ObservationOptions): RequestHandler {
       startedAt: process.hrtime.bigint(),
       operation: null,
       errors: [],
+      errorsStamped: false,
     };
     response.locals.observation = observation;
     response.setHeader('x-request-id', observation.requestId);
@@ -136,6 +131,6 @@ export function observeRequests(options: ObservationOptions): RequestHandler {
     };
     response.once('finish', finish);
     response.once('close', finish);
-    storage.run(observation, () => next());
+    next();
   };
 }

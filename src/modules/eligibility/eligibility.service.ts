@@ -23,11 +23,18 @@ export class EligibilityService {
     return this.forPerson(person.id, year);
   }
 
-  /** Batched per request: a page of persons costs a constant number of statements. */
-  async forPerson(personId: number, year: number): Promise<EligibilityDecision | null> {
+  /**
+   * Batched per request: a page of persons costs a constant number of statements. A decision already loaded for
+   * the page comes back as is (no promise per person); a bad year is refused as a promise, like any load.
+   */
+  forPerson(personId: number, year: number): EligibilityDecision | null | Promise<EligibilityDecision | null> {
     const problems = new ProblemList();
     checkYear(year, problems);
-    problems.throwIfAny();
+    try {
+      problems.throwIfAny();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.context.loaders.eligibility(year).load(personId);
   }
 }

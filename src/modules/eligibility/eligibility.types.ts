@@ -3,7 +3,7 @@ import { DecimalScalar } from '../../shared/graphql/scalars';
 import { DepartmentEnum, EligibilityStatusEnum, HardshipCategoryEnum } from '../../shared/graphql/enums';
 import type { Department, EligibilityStatus, HardshipCategory } from '../../shared/domain';
 
-@ObjectType('Reason', { description: 'One step of an eligibility decision, citing its rule' })
+@ObjectType('Reason', { simpleResolvers: true, description: 'One step of an eligibility decision, citing its rule' })
 export class ReasonNode {
   @Field(() => String, { description: 'Rule id: "R2", "R4", ...' })
   rule!: string;
@@ -12,7 +12,7 @@ export class ReasonNode {
   message!: string;
 }
 
-@ObjectType('Eligibility', { description: 'An explained eligibility decision for one year (DESIGN.md §3, §5)' })
+@ObjectType('Eligibility', { simpleResolvers: true, description: 'An explained eligibility decision for one year (DESIGN.md §3, §5)' })
 export class EligibilityNode {
   @Field(() => Int)
   year!: number;

@@ -1,7 +1,7 @@
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 
-@ObjectType('ProxyPayment', { description: 'A contribution booked for a person and year' })
+@ObjectType('ProxyPayment', { simpleResolvers: true, description: 'A contribution booked for a person and year' })
 export class ProxyPaymentNode {
   personId!: number;
 

@@ -1,6 +1,7 @@
-import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Viewer } from '../../shared/auth';
 import { groupByPerson } from '../../shared/group-by-person';
+import { SettledLoader } from '../../shared/settled-loader';
 import type { QueryRunner } from '../../shared/sql';
 import type { UseCaseContext } from '../../shared/use-case';
 import { seesAllEntries } from '../access/row-scope';
@@ -8,9 +9,14 @@ import { PeopleQueries, type EntryRow } from './people.queries';
 
 export interface PeopleLoaders {
   /** Every entry of a person, for rules (county, eligibility); never returned as is. */
-  allEntries: DataLoader<number, EntryRow[]>;
+  allEntries: SettledLoader<number, EntryRow[]>;
   /** The entries the viewer may see; null without a viewer. */
-  visibleEntries: DataLoader<number, EntryRow[]> | null;
+  visibleEntries: SettledLoader<number, EntryRow[]> | null;
+  /**
+   * Loads for a whole page what the request will ask of its persons (entries, eligibility …), so that their
+   * fields answer without a promise each; set by the composition, which knows every module's loaders.
+   */
+  primePage?(personIds: readonly number[], info: GraphQLResolveInfo): Promise<void>;
 }
 
 /** What the Person field resolvers read: the use case's context and this request's loaders. */
@@ -20,12 +26,12 @@ export interface PeopleContext extends UseCaseContext {
 
 export function createPeopleLoaders(db: QueryRunner, viewer: Viewer | null): PeopleLoaders {
   const people = new PeopleQueries(db);
-  const allEntries = new DataLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.allEntries(ids)));
+  const allEntries = new SettledLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.allEntries(ids)));
   const visibleEntries =
     viewer === null
       ? null
       : seesAllEntries(viewer)
         ? allEntries
-        : new DataLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.visibleEntries(viewer, ids)));
+        : new SettledLoader<number, EntryRow[]>(async (ids) => groupByPerson(ids, await people.visibleEntries(viewer, ids)));
   return { allEntries, visibleEntries };
 }

@@ -1,4 +1,6 @@
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import type { EntryRow } from './people.queries';
 import type { PeopleContext } from './people.loaders';
 import { personCounty } from '../eligibility/domain/precedence';
 import { PersonService } from './person.service';
@@ -12,23 +14,30 @@ export class PersonResolver {
   }
 
   @Query(() => PersonConnection, { description: 'The persons the viewer may see, in pages' })
-  persons(
+  async persons(
     @Arg('filter', () => PersonFilterInput, { nullable: true }) filter: PersonFilterInput | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() context: PeopleContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<PersonConnection> {
-    return new PersonService(context).page(filter, first ?? 50, after);
+    const connection = await new PersonService(context).page(filter, first ?? 50, after);
+    await context.loaders.primePage?.(
+      connection.edges.map((edge) => edge.node.id),
+      info,
+    );
+    return connection;
   }
 
   @FieldResolver(() => String, { description: "County of the entry that decides today's counted category, else of the latest entry" })
-  async county(@Root() person: PersonNode, @Ctx() context: PeopleContext): Promise<string> {
-    const entries = await context.loaders.allEntries.load(person.id);
-    return personCounty(entries, context.today, context.settings.precedence) ?? '';
+  county(@Root() person: PersonNode, @Ctx() context: PeopleContext): string | Promise<string> {
+    const countyOf = (entries: EntryRow[]) => personCounty(entries, context.today, context.settings.precedence) ?? '';
+    const entries = context.loaders.allEntries.load(person.id);
+    return entries instanceof Promise ? entries.then(countyOf) : countyOf(entries);
   }
 
   @FieldResolver(() => [RosterEntryNode], { description: "Roster entries of the viewer's categories (and county)" })
-  async rosterEntries(@Root() person: PersonNode, @Ctx() context: PeopleContext): Promise<RosterEntryNode[]> {
+  rosterEntries(@Root() person: PersonNode, @Ctx() context: PeopleContext): RosterEntryNode[] | Promise<RosterEntryNode[]> {
     if (context.loaders.visibleEntries === null) return [];
     return context.loaders.visibleEntries.load(person.id);
   }

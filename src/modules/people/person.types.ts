@@ -3,7 +3,7 @@ import { DateScalar } from '../../shared/graphql/scalars';
 import { HardshipCategoryEnum, PensionStatusEnum } from '../../shared/graphql/enums';
 import type { HardshipCategory, PensionStatus } from '../../shared/domain';
 
-@ObjectType('RosterEntry', { description: 'A period on one roster in one county' })
+@ObjectType('RosterEntry', { simpleResolvers: true, description: 'A period on one roster in one county' })
 export class RosterEntryNode {
   personId!: number;
 
@@ -20,7 +20,7 @@ export class RosterEntryNode {
   exitedOn!: string | null;
 }
 
-@ObjectType('Person')
+@ObjectType('Person', { simpleResolvers: true })
 export class PersonNode {
   /** Internal key; not exposed. */
   id!: number;
@@ -59,7 +59,7 @@ export class PersonFilterInput {
   activeOn?: string | null;
 }
 
-@ObjectType('PersonEdge')
+@ObjectType('PersonEdge', { simpleResolvers: true })
 export class PersonEdge {
   @Field(() => String)
   cursor!: string;
@@ -68,7 +68,7 @@ export class PersonEdge {
   node!: PersonNode;
 }
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -77,7 +77,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType('PersonConnection')
+@ObjectType('PersonConnection', { simpleResolvers: true })
 export class PersonConnection {
   @Field(() => [PersonEdge])
   edges!: PersonEdge[];
