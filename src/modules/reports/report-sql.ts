@@ -69,11 +69,14 @@ export function contributingAgeSql(year: number, birthDate: SqlFragment): SqlFra
 }
 
 /** Runs a report statement with parallel query off (serial plans were faster in every case measured). */
-export function serialRows<T>(db: QueryRunner, statement: SqlFragment): Promise<T[]> {
+export function serialRows<T>(db: QueryRunner, statement: SqlFragment, hashMemMultiplier?: number): Promise<T[]> {
   return db.transaction(async (transaction) => {
     // Only parallel query off: a larger work_mem (64MB, one hash table per stage in memory) measured 3.5x
     // slower at 1,000,000 persons than the default's batched hashing.
     await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    // The trend's grouping of persons by their months' codes: with hash memory for its ~36,000 groups (11 MB
+    // at 1,000,000 persons) the planner hashes them instead of sorting every person (an external merge).
+    if (hashMemMultiplier !== undefined) await transaction.execute(sql.raw(`set local hash_mem_multiplier = ${Number(hashMemMultiplier)}`));
     return transaction.rows<T>(statement);
   });
 }
@@ -211,7 +214,7 @@ export function dispatchTrendSql(
         from roster_entry entry
         where entry.recognized_on <= ${max(populationDates)}::date and (entry.exited_on is null or entry.exited_on > ${min(populationDates)}::date)
           and ${personsInCountySql(county)}
-        offset 0
+        order by entry.person_id offset 0
       ) ${keyed}
       group by keyed.person_id
     ),
@@ -224,18 +227,18 @@ export function dispatchTrendSql(
           select change.person_id, change.changed_on, ${CHANGE_KEY} + ${statusCodeSql(sql`change.status`)} as key,
                  ${CHANGE_KEY} + ${statusCodeSql(sql`change.previous_status`)} as previous_key
           from pension_status_change change
-          offset 0
+          order by change.person_id offset 0
         ) change
         group by change.person_id
       ) changes
     ),
     paid as (
-      -- Cents as bigint: summing integers is cheaper than numeric, and exact.
+      -- Cents as int (a person's payments of a year are far below 2^31 cents): sum(int) keeps a bigint state, cheaper than sum(bigint)'s numeric, and exact.
       select person_id, ${each((month, index) => sql`sum(cents) filter (where year = ${month.year} and paid_on <= ${month.reportDate}::date) as ${raw(`a${index}`)}`)}
       from (
-        select person_id, year, paid_on, (amount * 100)::bigint as cents from proxy_payment
+        select person_id, year, paid_on, (amount * 100)::int as cents from proxy_payment
         where year between ${Math.min(...years)} and ${Math.max(...years)} and paid_on <= ${max(reportDates)}::date
-        offset 0
+        order by person_id offset 0
       ) payment
       group by person_id
     ),
@@ -274,13 +277,15 @@ export function dispatchTrendSql(
       select ${each(
         (_, index) => sql`${raw(`cell${index}`)} * 16 + ${raw(`e${index}`)} * 4
                + case when ${raw(`a${index}`)} is not null and ${raw(`e${index}`)} > 0 then 2 else 0 end + disabled as ${raw(`c${index}`)},
-             case when ${raw(`e${index}`)} > 0 then ${raw(`a${index}`)} end as ${raw(`a${index}`)}`,
+             case when ${raw(`e${index}`)} > 0 then ${raw(`a${index}`)}::int end as ${raw(`a${index}`)}`,
       )}
       from eligibility
     ),
     grouped as (
-      select ${columns('c')}, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
-      from decided group by ${columns('c')}
+      -- One array key instead of one column per month. Hashed (not a sort of every person, an external merge at
+      -- 1,000,000 persons) only with the hash memory dispatchTrendCells gives it (hash_mem_multiplier).
+      select array[${columns('c')}] as codes, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
+      from decided group by 1
     ),
     cells as (
       select unfolded.i, unfolded.c / 16 as cell,
@@ -290,7 +295,7 @@ export function dispatchTrendSql(
              sum(n) filter (where unfolded.c / 2 % 2 = 1) as paid,
              sum(unfolded.a) as amount,
              sum(n) filter (where unfolded.c % 2 = 1) as disabled
-      from grouped cross join lateral (values ${each((_, index) => raw(`(${index}, c${index}, a${index})`))}) as unfolded (i, c, a)
+      from grouped cross join lateral (values ${each((_, index) => raw(`(${index}, codes[${index + 1}], a${index})`))}) as unfolded (i, c, a)
       where unfolded.c is not null
       group by unfolded.i, unfolded.c / 16
     )
