@@ -73,10 +73,15 @@ export function serialRows<T>(db: QueryRunner, statement: SqlFragment, hashMemMu
   return db.transaction(async (transaction) => {
     // Only parallel query off: a larger work_mem (64MB, one hash table per stage in memory) measured 3.5x
     // slower at 1,000,000 persons than the default's batched hashing.
-    await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
     // The trend's grouping of persons by their months' codes: with hash memory for its ~36,000 groups (11 MB
     // at 1,000,000 persons) the planner hashes them instead of sorting every person (an external merge).
-    if (hashMemMultiplier !== undefined) await transaction.execute(sql.raw(`set local hash_mem_multiplier = ${Number(hashMemMultiplier)}`));
+    // Both settings in one statement, local to the transaction (set_config(…, true) is `set local`).
+    const hashMem = hashMemMultiplier === undefined ? null : String(Number(hashMemMultiplier));
+    await transaction.execute(
+      hashMem === null
+        ? sql`select set_config('max_parallel_workers_per_gather', '0', true)`
+        : sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('hash_mem_multiplier', ${hashMem}, true)`,
+    );
     return transaction.rows<T>(statement);
   });
 }
