@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../src/infrastructure/free-port';
 import { createLogger } from '../src/infrastructure/logger';
 import { seedPersons } from '../src/modules/seed/seed-writer';
 import { SyntheticCity } from '../src/modules/seed/synthetic-city';
@@ -10,7 +9,7 @@ import { signToken } from '../src/shared/auth';
 import { IdNumber } from '../src/shared/id-number';
 import { sql, type QueryRunner } from '../src/shared/sql';
 import { openBenchDatabase } from './bench-database';
-import { startChildServer, type ChildServer } from './lib/processes';
+import { startPensionAidServer, type ChildServer } from './lib/processes';
 
 // npm run load [-- --duration 60] [--persons 20000] [--connections 2]
 //
@@ -216,26 +215,8 @@ async function main(): Promise<void> {
     const payable = (
       await database.db.rows<{ idNumber: string }>(sql`select id_number as "idNumber" from person order by id limit 5000`)
     ).map((row) => row.idNumber);
-    const port = await freePort();
-    server = await startChildServer({
-      name: 'pension-aid',
-      command: process.execPath,
-      args: ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
-      cwd: REPO,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_URL: database.url,
-        PORT: String(port),
-        JWT_SECRET: SECRET,
-        LOG_LEVEL: 'warn',
-        // One token per kind sends thousands of requests a minute: the rate limit would be measured instead.
-        PA_RATE_LIMIT_AUTHENTICATED: '0',
-        PA_RATE_LIMIT_ANONYMOUS: '0',
-      },
-      port,
-      readyPath: '/readyz',
-    });
+    server = await startPensionAidServer({ databaseUrl: database.url, secret: SECRET, cwd: REPO });
+    const port = server.port;
     const writes: AcknowledgedWrites = { payments: [], rosters: [] };
     const runStarted = performance.now();
     const stats = await drive(workers(port, payable, settings.connections, writes), settings.duration);

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../src/infrastructure/logger';
-import { freePort } from '../src/infrastructure/free-port';
 import { signToken } from '../src/shared/auth';
 import { seedPersons } from '../src/modules/seed/seed-writer';
 import { SyntheticCity } from '../src/modules/seed/synthetic-city';
@@ -10,7 +9,7 @@ import { sql } from '../src/shared/sql';
 import { openBenchDatabase } from './bench-database';
 import { runLoad } from './lib/load';
 import { pageQuery } from './lib/page-shape';
-import { cpuSeconds, startChildServer } from './lib/processes';
+import { cpuSeconds, startPensionAidServer } from './lib/processes';
 import { topOfProfile } from './lib/profile';
 
 // Quick probe for issue 11's overhead work (not part of npm run bench): seeds 20,000 persons in a throw-away embedded
@@ -40,32 +39,15 @@ async function main() {
   try {
     for (let round = 0; round < rounds; round++) {
       for (const root of roots) {
-        const port = await freePort();
         const profileDir = profile ? mkdtempSync(path.join(os.tmpdir(), 'ovh-prof-')) : null;
-        const server = await startChildServer({
-          name: root,
-          command: process.execPath,
-          args: [
-            ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-            '--max-old-space-size=256',
-            '--import',
-            'tsx',
-            'src/main.ts',
-          ],
+        const server = await startPensionAidServer({
+          databaseUrl: db.url,
+          secret: SECRET,
           cwd: root,
-          env: {
-            ...process.env,
-            NODE_ENV: 'production',
-            DATABASE_URL: db.url,
-            PORT: String(port),
-            JWT_SECRET: SECRET,
-            LOG_LEVEL: 'warn',
-            PA_RATE_LIMIT_AUTHENTICATED: '0',
-            PA_RATE_LIMIT_ANONYMOUS: '0',
-          },
-          port,
-          readyPath: '/readyz',
+          name: root,
+          cpuProfileDir: profileDir,
         });
+        const port = server.port;
         try {
           for (const kind of kinds) {
             const load = {

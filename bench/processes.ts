@@ -3,7 +3,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort } from '../src/infrastructure/free-port';
 import { createLogger } from '../src/infrastructure/logger';
 import { seedPersons } from '../src/modules/seed/seed-writer';
 import { SyntheticCity } from '../src/modules/seed/synthetic-city';
@@ -12,7 +11,7 @@ import { sql } from '../src/shared/sql';
 import { openBenchDatabase } from './bench-database';
 import { runLoad, type LoadResult } from './lib/load';
 import { pageQuery } from './lib/page-shape';
-import { startChildServer, type ChildServer } from './lib/processes';
+import { startPensionAidServer, type ChildServer } from './lib/processes';
 
 // npm run bench:processes [-- --persons N] [--rounds R] [--seconds S] [--connections C] [--processes 1,2]
 //
@@ -47,26 +46,11 @@ function options() {
 }
 
 async function startServer(url: string, processes: number): Promise<ChildServer> {
-  const port = await freePort();
-  return startChildServer({
+  return startPensionAidServer({
+    databaseUrl: url,
+    secret: SECRET,
     name: `pension-aid x${processes}`,
-    command: process.execPath,
-    args: ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
-    cwd: path.resolve(__dirname, '..'),
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      PORT: String(port),
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      PA_PROCESSES: String(processes),
-      // Thousands of requests a minute from one token: the rate limit would be measured instead.
-      PA_RATE_LIMIT_AUTHENTICATED: '0',
-      PA_RATE_LIMIT_ANONYMOUS: '0',
-    },
-    port,
-    readyPath: '/readyz',
+    env: { PA_PROCESSES: String(processes) },
   });
 }
 

@@ -19,7 +19,7 @@ import { MAX_PAGE_SIZE } from '../src/shared/paging';
 import { sql, type QueryRunner, type SqlFragment } from '../src/shared/sql';
 import { seedBenchCity } from './lib/bench-city';
 import { serialQuery } from './lib/limits';
-import { startChildServer } from './lib/processes';
+import { startPensionAidServer } from './lib/processes';
 import { reportCases } from './lib/report-cases';
 
 // The analyst reports only (issue 11), in a few minutes: each report of bench/lib/report-cases.ts asked
@@ -136,27 +136,8 @@ function extractBaseline(ref: string): string {
 }
 
 async function startServer(url: string, cwd: string) {
-  const port = await freePort();
-  const server = await startChildServer({
-    name: 'pension-aid',
-    command: process.execPath,
-    args: ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
-    cwd,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      PORT: String(port),
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      // One token sends every request: the rate limit would be measured instead.
-      PA_RATE_LIMIT_AUTHENTICATED: '0',
-      PA_RATE_LIMIT_ANONYMOUS: '0',
-    },
-    port,
-    readyPath: '/readyz',
-  });
-  return { server, port };
+  const server = await startPensionAidServer({ databaseUrl: url, secret: SECRET, cwd });
+  return { server, port: server.port };
 }
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

@@ -21,7 +21,7 @@ import { runLoad } from './lib/load';
 import { entryFields, PAGE_CATEGORY, PAGE_COUNTY, pageQuery as pageShape, personFields } from './lib/page-shape';
 import { ensurePostgraphile, POSTGRAPHILE_VERSION } from './lib/postgraphile-peer';
 import { pgbenchPath, runPgbench } from './lib/pgbench';
-import { cpuSeconds, postgresCpuSeconds, sampleRss, startChildServer, type ChildServer } from './lib/processes';
+import { cpuSeconds, postgresCpuSeconds, sampleRss, startChildServer, startPensionAidServer, type ChildServer } from './lib/processes';
 import { topOfProfile } from './lib/profile';
 
 // npm run bench [-- --quick] [--persons N] [--rounds R] [--seconds S] [--report-runs N] [--profile] [--baseline REF]
@@ -211,33 +211,12 @@ function extractBaseline(ref: string, into: string): string {
 }
 
 async function startPensionAid(url: string, options: { root?: string; cpuProfileDir?: string; name?: string } = {}): Promise<ChildServer> {
-  const port = await freePort();
-  const root = options.root ?? REPO;
-  const cpuProfileDir = options.cpuProfileDir;
-  return startChildServer({
-    name: options.name ?? 'pension-aid',
-    command: process.execPath,
-    args: [
-      ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
-      '--max-old-space-size=256',
-      '--import',
-      'tsx',
-      'src/main.ts',
-    ],
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      PORT: String(port),
-      JWT_SECRET: SECRET,
-      LOG_LEVEL: 'warn',
-      // Timing runs send thousands of requests a minute from one token: the rate limit would be measured instead.
-      PA_RATE_LIMIT_AUTHENTICATED: '0',
-      PA_RATE_LIMIT_ANONYMOUS: '0',
-    },
-    port,
-    readyPath: '/readyz',
+  return startPensionAidServer({
+    databaseUrl: url,
+    secret: SECRET,
+    cwd: options.root ?? REPO,
+    name: options.name,
+    cpuProfileDir: options.cpuProfileDir,
   });
 }
 

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../../src/infrastructure/free-port';
 
 // Child servers and what the kernel says about them: CPU seconds from /proc/<pid>/stat, RSS from
 // /proc/<pid>/status. Linux only (the bench machine); CLK_TCK is 100 on every Linux we run on.
@@ -130,4 +132,47 @@ export function sampleRss(pid: number): () => number {
     clearInterval(timer);
     return Math.max(peak, rssBytes(pid) || 0);
   };
+}
+
+export interface PensionAidServerOptions {
+  /** The database the server uses (DATABASE_URL). */
+  databaseUrl: string;
+  /** The bench's token secret (JWT_SECRET). */
+  secret: string;
+  /** The checkout to run (another commit's extracted tree for a baseline); this one by default. */
+  cwd?: string;
+  name?: string;
+  /** Writes a CPU profile of the server into this folder when it stops. */
+  cpuProfileDir?: string | null;
+  /** More settings (PA_PROCESSES, say). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * pension-aid as the benches run it: its own child process (`node --import tsx src/main.ts`, 256 MiB heap,
+ * production mode) on a free port, without rate limits — one token sends thousands of requests a minute,
+ * and the limit would be measured instead of the server.
+ */
+export async function startPensionAidServer(options: PensionAidServerOptions): Promise<ChildServer> {
+  const port = await freePort();
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  return startChildServer({
+    name: options.name ?? 'pension-aid',
+    command: process.execPath,
+    args: [...profile, '--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
+    cwd: options.cwd ?? path.resolve(__dirname, '../..'),
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: options.databaseUrl,
+      PORT: String(port),
+      JWT_SECRET: options.secret,
+      LOG_LEVEL: 'warn',
+      PA_RATE_LIMIT_AUTHENTICATED: '0',
+      PA_RATE_LIMIT_ANONYMOUS: '0',
+      ...options.env,
+    },
+    port,
+    readyPath: '/readyz',
+  });
 }
