@@ -424,19 +424,23 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
         const before = countedEntry(person.entries, from, DEFAULT_PRECEDENCE);
         const after = countedEntry(person.entries, to, DEFAULT_PRECEDENCE);
         if (!before && !after) continue;
-        const kind = !before
-          ? 'ADDED'
-          : !after
-            ? 'REMOVED'
-            : before.category !== after.category || before.county !== after.county
-              ? 'CHANGED'
-              : null;
+        const kind = comparisonKind(before, after);
         if (kind) expected.push(`${kind}/${(after ?? before)!.county}/${before?.category ?? null}/${after?.category ?? null}`);
       }
       const actual = rows.map((row) => `${row.kind}/${row.county}/${row.before}/${row.after}`);
       expect(actual.sort()).toEqual(expected.sort());
       expect(new Set(actual.map((row) => row.split('/')[0])).size).toBe(3);
     });
+  }
+
+  /** R3's kind of a person between two dates, from the entry counted on each (none: not on the roster then). */
+  function comparisonKind(
+    before: { category: string; county: string } | undefined | null,
+    after: typeof before,
+  ): 'ADDED' | 'REMOVED' | 'CHANGED' | null {
+    if (!before) return after ? 'ADDED' : null;
+    if (!after) return 'REMOVED';
+    return before.category !== after.category || before.county !== after.county ? 'CHANGED' : null;
   }
 
   /** R3 in TypeScript over the entries the viewer sees (and the asked category), kept when counted in `county` on either date. */
@@ -449,13 +453,7 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
       const before = countedEntry(entries, query.from, query.precedence);
       const after = countedEntry(entries, query.to, query.precedence);
       if (!before && !after) continue;
-      const kind = !before
-        ? 'ADDED'
-        : !after
-          ? 'REMOVED'
-          : before.category !== after.category || before.county !== after.county
-            ? 'CHANGED'
-            : null;
+      const kind = comparisonKind(before, after);
       if (kind === null) continue;
       if (query.county !== null && before?.county !== query.county && after?.county !== query.county) continue;
       rows.push(`${kind}/${person.idNumber}/${(after ?? before)!.county}/${before?.category ?? null}/${after?.category ?? null}`);
