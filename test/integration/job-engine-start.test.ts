@@ -12,6 +12,9 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 // "already exists" race inside an explicit BEGIN, and pg-boss swallows the error. The connection that ran
 // it must not go back to the pool inside that aborted transaction: the next statement on it would fail with
 // "current transaction is aborted", which is how a cluster worker died at start-up in CI.
+// Then each registers its worker on the same new queue at once. pg-boss's create_queue inserts the queue row
+// and, in the same transaction, adds a foreign key to that table: two of them at once deadlock (one waits on
+// the other's row, the other on the first's table lock), which is how a cluster worker died in CI again.
 
 const ENGINE = { pollingSeconds: 2, maintenanceSeconds: 600, expireSeconds: 60, retryLimit: 1, retryDelaySeconds: 1 };
 const PROCESSES = 4;
@@ -25,7 +28,7 @@ describe('job engines starting at once on a fresh database', () => {
     for (const database of databases) await database.drop();
   });
 
-  it('should start every engine and leave every pooled connection usable', async () => {
+  it('should start every engine, register every worker on one new queue and leave every pooled connection usable', async () => {
     // Each round a fresh database and fresh pools, as a fresh deployment's processes have.
     for (let round = 0; round < 3; round++) {
       const database = await createTestDatabase(inject('adminUrl'), inject('templateDatabase'));
@@ -39,6 +42,7 @@ describe('job engines starting at once on a fresh database', () => {
       }
       const engines = await Promise.all(runners.map((runner) => startJobEngine(runner, createLogger('silent'), ENGINE)));
       try {
+        await Promise.all(engines.map((engine) => engine.work(`fresh-queue-${round}`, async () => {})));
         for (const runner of runners) {
           expect(await runner.one<{ one: number }>(sql`select 1 as one`)).toEqual({ one: 1 });
           await runner.transaction(async (transaction) => expect(await transaction.one(sql`select 2 as two`)).toEqual({ two: 2 }));

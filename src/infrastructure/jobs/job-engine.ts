@@ -54,6 +54,32 @@ function onTransaction(transaction: QueryRunner): PgBoss.Db {
   return { executeSql: async (text, values) => ({ rows: await transaction.rows(new EngineStatement(text, values ?? [])) }) };
 }
 
+const DEADLOCK = '40P01';
+const CREATE_QUEUE_ATTEMPTS = 5;
+
+/**
+ * pg-boss's create_queue inserts the queue's row and, in the same statement, adds a foreign key to the queue
+ * table. Two processes creating the same new queue at once deadlock: one waits on the other's row, the other
+ * on the first's table lock. PostgreSQL cancels one of them, the other creates the queue; the cancelled one
+ * tries again and finds it there (its insert does nothing).
+ */
+async function createQueueOnce(boss: PgBoss, queue: string, options: JobEngineOptions): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(queue, {
+        name: queue,
+        expireInSeconds: options.expireSeconds,
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelaySeconds,
+      });
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== DEADLOCK || attempt >= CREATE_QUEUE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
+}
+
 export async function startJobEngine(db: DatabaseQueryRunner, logger: Logger, options: JobEngineOptions): Promise<JobEngine> {
   const boss = new PgBoss({
     schema: JOB_ENGINE_SCHEMA,
@@ -68,12 +94,8 @@ export async function startJobEngine(db: DatabaseQueryRunner, logger: Logger, op
   const queues = new Set<string>();
   const ensureQueue = async (queue: string) => {
     if (queues.has(queue)) return;
-    await boss.createQueue(queue, {
-      name: queue,
-      expireInSeconds: options.expireSeconds,
-      retryLimit: options.retryLimit,
-      retryDelay: options.retryDelaySeconds,
-    });
+    // A restart finds its queues there: no DDL at all.
+    if ((await boss.getQueue(queue)) === null) await createQueueOnce(boss, queue, options);
     queues.add(queue);
   };
   return {
