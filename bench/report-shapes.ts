@@ -11,8 +11,8 @@ import { createLogger } from '../src/infrastructure/logger';
 import { BudgetsQueries } from '../src/modules/budgets/budgets.queries';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { dispatchDates } from '../src/modules/reports/dispatch-report.service';
-import { ReportsQueries } from '../src/modules/reports/reports.queries';
-import { dispatchMonthSql, dispatchTrendSql } from '../src/modules/reports/report-sql';
+import { ReportsQueries, TREND_SETTINGS } from '../src/modules/reports/reports.queries';
+import { dispatchMonthSql, dispatchTrendSql, type ReportSettings } from '../src/modules/reports/report-sql';
 import { sql, type SqlFragment } from '../src/shared/sql';
 import { seedBenchCity } from './lib/bench-city';
 import { budgetLimitSql, dispatchLimitSql, serialQuery } from './lib/limits';
@@ -97,10 +97,12 @@ async function main(): Promise<void> {
       const budget = () => new BudgetsQueries(db).lines({ year: YEAR, precedence: DEFAULT_PRECEDENCE, county: null, department: null });
 
       if (values.explain) {
-        const explain = async (name: string, statement: SqlFragment, hashMem?: string) => {
+        const explain = async (name: string, statement: SqlFragment, settings: ReportSettings = {}) => {
           const plan = await db.transaction(async (transaction) => {
             await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
-            if (hashMem) await transaction.execute(sql.raw(`set local hash_mem_multiplier = ${hashMem}`));
+            if (settings.hashMemMultiplier !== undefined)
+              await transaction.execute(sql.raw(`set local hash_mem_multiplier = ${Number(settings.hashMemMultiplier)}`));
+            if (settings.hashedGroups) await transaction.execute(sql`set local enable_sort = off`);
             return transaction.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${statement}`);
           });
           log(`--- ${name}\n${plan.map((line) => line['QUERY PLAN']).join('\n')}`);
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
         await explain('one month (ours)', dispatchMonthSql(month(6), DEFAULT_PRECEDENCE, null));
         const june = month(6);
         await explain('one month (limit)', sql.raw(dispatchLimitSql(DEFAULT_PRECEDENCE, YEAR, june.reportDate, june.populationDate)));
-        await explain('trend', dispatchTrendSql(year, DEFAULT_PRECEDENCE, null), process.env.HASHMEM);
+        await explain('trend', dispatchTrendSql(year, DEFAULT_PRECEDENCE, null), TREND_SETTINGS);
         return;
       }
 

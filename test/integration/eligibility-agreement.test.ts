@@ -64,7 +64,7 @@ interface Generated {
   pensionStatus: PensionStatus;
   disabilityLevel: number | null;
   entries: DatedEntry[];
-  payments: Array<{ year: number; amount: string; paidOn: string }>;
+  payments: Array<{ year: number; amount: string; paidOn: string; funder: string }>;
   /** Pension status changes in the order they were recorded (their ids' order), dates in any order. */
   changes: StatusChange[];
 }
@@ -119,16 +119,15 @@ function generate(seed: number) {
     }
     // Birth years giving ages 14-61 in 2023/2024, so 15/16 and 59/60 come up often.
     const birthYear = random.chance(0.5) ? random.pick([1963, 1964, 1965, 2007, 2008, 2009]) : random.integer(1962, 2010);
+    const payment = (year: number, funder: string) => ({
+      year,
+      amount: `${random.integer(0, 300)}.${String(random.integer(0, 99)).padStart(2, '0')}`,
+      paidOn: addDays(`${year}-01-01`, random.integer(0, 364)),
+      funder,
+    });
+    // Now and then a second funder pays in the same year, usually in another month.
     const payments = YEARS.flatMap((year) =>
-      random.chance(0.5)
-        ? [
-            {
-              year,
-              amount: `${random.integer(0, 300)}.${String(random.integer(0, 99)).padStart(2, '0')}`,
-              paidOn: addDays(`${year}-01-01`, random.integer(0, 364)),
-            },
-          ]
-        : [],
+      random.chance(0.5) ? [payment(year, 'GOVERNMENT'), ...(random.chance(0.2) ? [payment(year, 'DISABILITY_FEDERATION')] : [])] : [],
     );
     // A status history for half the persons, dated around the report dates (several changes a day too).
     const changes: StatusChange[] = random.chance(0.5)
@@ -397,6 +396,18 @@ describe(`eligibility agreement between TypeScript and SQL (seed ${SEED})`, () =
     });
     // The months differ (entries start and end, payments accumulate, the year turns), or agreement proves little.
     expect(distinct.size).toBeGreaterThan(8);
+    // The trend describes most persons by two entries, one status step and one payment month a year, and looks
+    // up the months of the others: the fixture has both kinds.
+    const monthOf = (date: string) => months.findIndex((month) => date <= month.reportDate);
+    const inRange = (date: string) => date > months[0]!.reportDate && date <= months.at(-1)!.reportDate;
+    const threeEntries = generated.filter((person) => person.entries.length >= 3);
+    const statusInTwoMonths = generated.filter(
+      (person) => new Set(person.changes.filter((change) => inRange(change.changedOn)).map((change) => monthOf(change.changedOn))).size > 1,
+    );
+    const paidInTwoMonths = generated.filter((person) =>
+      YEARS.some((year) => new Set(person.payments.filter((paid) => paid.year === year).map((paid) => monthOf(paid.paidOn))).size > 1),
+    );
+    expect([threeEntries.length, statusInTwoMonths.length, paidInTwoMonths.length].every((found) => found > 3)).toBe(true);
   });
 
   for (const [from, to] of [

@@ -68,20 +68,30 @@ export function contributingAgeSql(year: number, birthDate: SqlFragment): SqlFra
   return sql`(${birthDate} between ${`${year - CONTRIBUTING_AGE.to}-01-01`}::date and ${`${year - CONTRIBUTING_AGE.from}-12-31`}::date)`;
 }
 
+/** Planner settings of one report statement, local to its transaction. */
+export interface ReportSettings {
+  /** hash_mem_multiplier (of the default 4 MB work_mem): room to hash a grouping in memory. */
+  hashMemMultiplier?: number;
+  /**
+   * Sorting only where nothing else can do (enable_sort off): the trend's grouping of persons is hashed. The
+   * planner expects one group per person (it cannot know that most persons move alike), prices the hash table
+   * above the memory it has and sorts every person on disk instead: an external merge of 50-90 MB, about 3 s
+   * at 1,000,000 persons, where the hash table of the ~100,000 real groups takes 11 MB.
+   */
+  hashedGroups?: boolean;
+}
+
 /** Runs a report statement with parallel query off (serial plans were faster in every case measured). */
-export function serialRows<T>(db: QueryRunner, statement: SqlFragment, hashMemMultiplier?: number): Promise<T[]> {
+export function serialRows<T>(db: QueryRunner, statement: SqlFragment, settings: ReportSettings = {}): Promise<T[]> {
   return db.transaction(async (transaction) => {
-    // Only parallel query off: a larger work_mem (64MB, one hash table per stage in memory) measured 3.5x
-    // slower at 1,000,000 persons than the default's batched hashing.
-    // The trend's grouping of persons by their months' codes: with hash memory for its ~36,000 groups (11 MB
-    // at 1,000,000 persons) the planner hashes them instead of sorting every person (an external merge).
-    // Both settings in one statement, local to the transaction (set_config(…, true) is `set local`).
-    const hashMem = hashMemMultiplier === undefined ? null : String(Number(hashMemMultiplier));
-    await transaction.execute(
-      hashMem === null
-        ? sql`select set_config('max_parallel_workers_per_gather', '0', true)`
-        : sql`select set_config('max_parallel_workers_per_gather', '0', true), set_config('hash_mem_multiplier', ${hashMem}, true)`,
-    );
+    // Only parallel query off by default: a larger work_mem (64MB, one hash table per stage in memory) measured
+    // 3.5x slower at 1,000,000 persons than the default's batched hashing.
+    // All settings in one statement, local to the transaction (set_config(…, true) is `set local`).
+    const set = [sql`set_config('max_parallel_workers_per_gather', '0', true)`];
+    if (settings.hashMemMultiplier !== undefined)
+      set.push(sql`set_config('hash_mem_multiplier', ${String(Number(settings.hashMemMultiplier))}, true)`);
+    if (settings.hashedGroups) set.push(sql`set_config('enable_sort', 'off', true)`);
+    await transaction.execute(sql`select ${sql.join(set, ', ')}`);
     return transaction.rows<T>(statement);
   });
 }
@@ -180,21 +190,28 @@ export function dispatchMonthSql(month: TrendMonth, precedence: readonly Hardshi
     order by 1, 2`;
 }
 
-const max = (dates: readonly string[]) => dates.reduce((left, right) => (right > left ? right : left));
-const min = (dates: readonly string[]) => dates.reduce((left, right) => (right < left ? right : left));
+/** A roster entry packed with its months: key * SPAN + lo * 100 + (hi + 1); the smallest wins whenever it is active. */
+const SPAN = 10_000;
+/** "No payment of that year in the range" as a first-paid month index (above any index of MAX_TREND_MONTHS). */
+const NEVER = 31;
 
 /**
  * R11/R12 for several months in one pass (DESIGN.md §5): per month, county and counted category, the
- * dispatch report's tallies. Each table is read once:
- *   counted      one row per person: the packed R8 key of each month (min over the entries active on its population date)
- *   status_then  one row per person with history: per month the status code on the report date, i.e. of the latest
- *                change on or before it ((date, id) packed, code in the low 3 bits), else the earliest change's previous status
- *   paid         one row per paid person: per month the sum of that year's payments paid by the report date
- *   facts        per person: its keys, status codes, payments, the age test of each year asked and the disability mark
- *   decided      per person and month a small code: (rank * 1000 + county offset) * 16 + eligibility * 4 + paid * 2 + disabled
- *   grouped      persons with the same codes in every month, counted once (most persons never change)
- * and the groups are unfolded into the months (one month is dispatchMonthSql instead). `offset 0` keeps each stage's columns computed once per row
- * (otherwise the planner pulls the expressions up and evaluates them once per use). Only non-empty cells come back.
+ * dispatch report's tallies. Most persons are the same in every month, or change once; so each table gives
+ * each person a short description of how they move, not a column per month, and persons who move alike are
+ * counted once before the months are unfolded:
+ *   counted      per person the two best entries (packed key, first and last month index it is active in; the
+ *                months as width_bucket over the population dates); a person with three or more entries in the
+ *                range gets the cell of every month from their own entries (an index lookup, few persons)
+ *   status_then  per person the status on the first report date, on the last, and the month index of the first
+ *                and last change between; changes in more than one month: the code of every month, looked up
+ *   paid         per person and year the month index from which its payments count and their sum in cents;
+ *                payments of one year counting from different months: the amount of every month, looked up
+ *   facts        one row per counted person of those descriptions, the age test of each year and the disability mark
+ *   grouped      persons with the same description counted once (hashed: about 100,000 groups at 1,000,000 persons)
+ *   unfolded     each group in each month: cell, eligibility code, paid, amount
+ * One month is dispatchMonthSql instead. test/integration/eligibility-agreement.test.ts holds it to the
+ * TypeScript rule month by month, dispatch-trend.test.ts to the month's report. Only non-empty cells come back.
  */
 export function dispatchTrendSql(
   months: readonly TrendMonth[],
@@ -202,107 +219,154 @@ export function dispatchTrendSql(
   county: string | null,
 ): SqlFragment {
   if (months.length === 0) throw new Error('dispatchTrendSql needs at least one month');
+  const count = months.length;
+  const raw = (text: string) => sql.raw(text);
+  const int = (value: number) => raw(String(Math.trunc(value)));
   const populationDates = months.map((month) => month.populationDate);
   const reportDates = months.map((month) => month.reportDate);
+  const firstReport = reportDates[0]!;
+  const lastReport = reportDates[count - 1]!;
   const years = [...new Set(months.map((month) => month.year))];
-  const raw = (text: string) => sql.raw(text);
+  const firstIndexOf = (year: number) => months.findIndex((month) => month.year === year);
+  const lastReportOf = (year: number) => months.filter((month) => month.year === year).at(-1)!.reportDate;
+  // Both lists are non-decreasing (the population dates of November and December are the same cut-off).
+  const dateArray = (dates: readonly IsoDate[]) => sql`${`{${dates.join(',')}}`}::date[]`;
   const each = (render: (month: TrendMonth, index: number) => SqlFragment): SqlFragment => sql.join(months.map(render), ', ');
+  const perYear = (render: (year: number, j: number) => SqlFragment, separator = ', '): SqlFragment =>
+    sql.join(years.map(render), separator);
+  const byYear = (render: (year: number) => SqlFragment): SqlFragment =>
+    years.length === 1
+      ? render(years[0]!)
+      : sql`case payment.year ${sql.join(
+          years.map((year) => sql`when ${year} then ${render(year)}`),
+          ' ',
+        )} end`;
   const offset = countyOffset(county);
-  const columns = (prefix: string) => raw(months.map((_, index) => `${prefix}${index}`).join(', '));
-  const keyed = sql.raw('keyed');
+  // The cell of a packed key: rank * 1000 + county offset; with a county, only that county's.
+  const cellOf = (key: SqlFragment) => {
+    const cell = sql`((${key} / ${int(KEY_RANK)}) * 1000 + ${key} % 1000)::int`;
+    return offset === null ? cell : sql`case when ${key} % 1000 = ${offset} then ${cell} end`;
+  };
+
+  // Entry i is active in the months lo..hi: recognized on or before the population date, exited after it.
+  const entriesOf = (where: SqlFragment) => sql`
+    select entry.person_id, ${packedKeySql(precedence, sql.raw('entry'))} as k,
+           width_bucket(entry.recognized_on - 1, ${dateArray(populationDates)}) as lo,
+           coalesce(width_bucket(entry.exited_on - 1, ${dateArray(populationDates)}), ${int(count)}) - 1 as hi
+    from roster_entry entry
+    where entry.recognized_on <= ${populationDates[count - 1]!}::date and (entry.exited_on is null or entry.exited_on > ${populationDates[0]!}::date)
+      and ${where}`;
+  // A change counts from the first month whose report date is on or after it.
+  const changesOf = (where: SqlFragment) => sql`
+    select change.person_id, change.changed_on, ${CHANGE_KEY} + ${statusCodeSql(sql`change.status`)} as key,
+           ${CHANGE_KEY} + ${statusCodeSql(sql`change.previous_status`)} as previous_key,
+           width_bucket(change.changed_on - 1, ${dateArray(reportDates)}) as b
+    from pension_status_change change
+    where ${where}`;
+  // A payment of year Y counts from the first month of Y whose report date is on or after it (cents as int:
+  // a person's payments of a year are far below 2^31 cents, and sum(int) keeps an exact bigint).
+  const paymentsOf = (where: SqlFragment) => sql`
+    select payment.person_id, payment.year, payment.paid_on, (payment.amount * 100)::int as cents,
+           greatest(width_bucket(payment.paid_on - 1, ${dateArray(reportDates)}), ${byYear((year) => int(firstIndexOf(year)))}) as b
+    from proxy_payment payment
+    where payment.year between ${Math.min(...years)} and ${Math.max(...years)}
+      and payment.paid_on <= ${byYear((year) => sql`${lastReportOf(year)}::date`)} and ${where}`;
+  const inRange = sql`change.changed_on > ${firstReport}::date and change.changed_on <= ${lastReport}::date`;
+  const ofYear = (year: number) => (years.length === 1 ? sql`` : sql`filter (where payment.year = ${year})`);
+  // An entry's months as a small number: (cell + 1, 0 outside the county asked) * 10^4 + lo * 100 + hi + 1.
+  const monthsOf = (packed: string) =>
+    sql`(coalesce(${cellOf(sql`(${raw(packed)} / ${int(SPAN)})`)} + 1, 0) * 10000 + ${raw(packed)} % ${int(SPAN)})`;
+  const yearsList = perYear((_, j) => raw(`c${j}`));
 
   return sql`
     with counted as (
-      select keyed.person_id, ${each((month, index) => sql`min(keyed.k) filter (where ${activeOnSql(keyed, month.populationDate)}) as ${raw(`k${index}`)}`)}
+      select entry.person_id, count(*) as entries, min(entry.packed) as best, max(entry.packed) as next
       from (
-        select entry.person_id, ${packedKeySql(precedence, sql.raw('entry'))} as k, entry.recognized_on, entry.exited_on
-        from roster_entry entry
-        where entry.recognized_on <= ${max(populationDates)}::date and (entry.exited_on is null or entry.exited_on > ${min(populationDates)}::date)
-          and ${personsInCountySql(county)}
+        select entry.person_id, entry.k * ${int(SPAN)} + entry.lo * 100 + entry.hi + 1 as packed
+        from (${entriesOf(personsInCountySql(county))}) entry
         order by entry.person_id offset 0
-      ) ${keyed}
-      group by keyed.person_id
+      ) entry
+      group by entry.person_id
     ),
     status_then as (
-      select person_id, ${each((_, index) => sql`(coalesce(${raw(`s${index}`)}, first_previous) % 8)::int as ${raw(`s${index}`)}`)}
-      from (
-        select change.person_id, min(change.previous_key) as first_previous,
-               ${each((month, index) => sql`max(change.key) filter (where change.changed_on <= ${month.reportDate}::date) as ${raw(`s${index}`)}`)}
-        from (
-          select change.person_id, change.changed_on, ${CHANGE_KEY} + ${statusCodeSql(sql`change.status`)} as key,
-                 ${CHANGE_KEY} + ${statusCodeSql(sql`change.previous_status`)} as previous_key
-          from pension_status_change change
-          order by change.person_id offset 0
-        ) change
-        group by change.person_id
-      ) changes
+      select change.person_id, min(change.previous_key) as first_previous,
+             max(change.key) filter (where change.changed_on <= ${firstReport}::date) as at_first,
+             max(change.key) filter (where change.changed_on <= ${lastReport}::date) as at_last,
+             min(change.b) filter (where ${inRange}) as changed_from, max(change.b) filter (where ${inRange}) as changed_until
+      from (${changesOf(sql`true`)} order by change.person_id offset 0) change
+      group by change.person_id
     ),
     paid as (
-      -- Cents as int (a person's payments of a year are far below 2^31 cents): sum(int) keeps a bigint state, cheaper than sum(bigint)'s numeric, and exact.
-      select person_id, ${each((month, index) => sql`sum(cents) filter (where year = ${month.year} and paid_on <= ${month.reportDate}::date) as ${raw(`a${index}`)}`)}
-      from (
-        select person_id, year, paid_on, (amount * 100)::int as cents from proxy_payment
-        where year between ${Math.min(...years)} and ${Math.max(...years)} and paid_on <= ${max(reportDates)}::date
-        order by person_id offset 0
-      ) payment
-      group by person_id
+      select payment.person_id,
+             ${perYear(
+               (year, j) =>
+                 sql`min(payment.b) ${ofYear(year)} as ${raw(`f${j}`)}, max(payment.b) ${ofYear(year)} as ${raw(`l${j}`)}, sum(payment.cents) ${ofYear(year)} as ${raw(`c${j}`)}`,
+             )}
+      from (${paymentsOf(sql`true`)} order by payment.person_id offset 0) payment
+      group by payment.person_id
     ),
     facts as (
-      select ${each(
-        (
-          _,
-          index,
-        ) => sql`case when counted.${raw(`k${index}`)} is not null ${offset === null ? sql`` : sql`and counted.${raw(`k${index}`)} % 1000 = ${offset}`}
-               then ((counted.${raw(`k${index}`)} / ${raw(String(KEY_RANK))}) * 1000 + counted.${raw(`k${index}`)} % 1000)::int end as ${raw(`cell${index}`)}`,
-      )},
-             ${each((_, index) => sql`coalesce(status_then.${raw(`s${index}`)}, ${statusCodeSql(sql`person.pension_status`)}) as ${raw(`s${index}`)}`)},
-             ${sql.join(
-               years.map((year) => sql`${contributingAgeSql(year, sql`person.birth_date`)} as ${raw(`age${year}`)}`),
-               ', ',
-             )},
-             ${each((_, index) => sql`paid.${raw(`a${index}`)}`)},
-             case when person.disability_level in (3, 4) then 1 else 0 end as disabled
+      -- Each person in a few small numbers (the group key), most of them packed:
+      --   entries   one or two entries: the best's months * 10^8 + the next's; three or more: null, and cells instead
+      --   status    the status code on the first report date * 1000 + (month index of the change + 1) * 10 + the code after it
+      --   marks     the age test of each year (bit j), disabled (bit 3), the month index of each year's first payment (5 bits each from bit 4)
+      select case when counted.entries > 2 then (
+               select array[${each((_, index) => cellOf(sql`min(entry.k) filter (where entry.lo <= ${int(index)} and ${int(index)} <= entry.hi)`))}]
+               from (${entriesOf(sql`entry.person_id = counted.person_id`)}) entry) end as cells,
+             case when counted.entries = 1 then ${monthsOf('counted.best')}::bigint * 100000000
+                  when counted.entries = 2 then ${monthsOf('counted.best')}::bigint * 100000000 + ${monthsOf('counted.next')} end as entries,
+             case when status_then.changed_from is distinct from status_then.changed_until then (
+               select array[${each(
+                 (month) =>
+                   sql`(coalesce(max(change.key) filter (where change.changed_on <= ${month.reportDate}::date), min(change.previous_key)) % 8)::int`,
+               )}]
+               from (${changesOf(sql`change.person_id = status_then.person_id`)}) change) end as statuses,
+             coalesce((coalesce(status_then.at_first, status_then.first_previous) % 8)::int, ${statusCodeSql(sql`person.pension_status`)}) * 1000
+               + coalesce((status_then.changed_from + 1) * 10 + (status_then.at_last % 8)::int, 0) as status,
+             ${perYear((year, j) => sql`case when ${contributingAgeSql(year, sql`person.birth_date`)} then ${int(1 << j)} else 0 end`, ' | ')}
+               | case when person.disability_level in (3, 4) then 8 else 0 end
+               | ${perYear((_, j) => sql`(coalesce(paid.${raw(`f${j}`)}, ${int(NEVER)}) << ${int(4 + 5 * j)})`, ' | ')} as marks,
+             ${perYear((_, j) => raw(`paid.c${j}`))},
+             case when ${perYear((_, j) => raw(`paid.f${j} <> paid.l${j}`), ' or ')} then (
+               select array[${each((month) => sql`sum(payment.cents) filter (where payment.year = ${month.year} and payment.paid_on <= ${month.reportDate}::date)`)}]
+               from (${paymentsOf(sql`payment.person_id = paid.person_id`)}) payment) end as amounts
       from counted join person on person.id = counted.person_id
       left join status_then on status_then.person_id = counted.person_id
       left join paid on paid.person_id = counted.person_id
-      offset 0
-    ),
-    eligibility as (
-      select ${each(
-        (
-          month,
-          index,
-        ) => sql`${raw(`cell${index}`)}, case when not ${raw(`age${month.year}`)} then 0 when ${raw(`s${index}`)} = ${raw(String(STATUS_NOT_ENROLLED))} then 1
-               when ${raw(`s${index}`)} in (${raw(STATUS_ENROLLED.join(', '))}) then 2 else 0 end as ${raw(`e${index}`)}, ${raw(`a${index}`)}`,
-      )}, disabled
-      from facts
-      offset 0
-    ),
-    decided as (
-      select ${each(
-        (_, index) => sql`${raw(`cell${index}`)} * 16 + ${raw(`e${index}`)} * 4
-               + case when ${raw(`a${index}`)} is not null and ${raw(`e${index}`)} > 0 then 2 else 0 end + disabled as ${raw(`c${index}`)},
-             case when ${raw(`e${index}`)} > 0 then ${raw(`a${index}`)}::int end as ${raw(`a${index}`)}`,
-      )}
-      from eligibility
     ),
     grouped as (
-      -- One array key instead of one column per month. Hashed (not a sort of every person, an external merge at
-      -- 1,000,000 persons) only with the hash memory dispatchTrendCells gives it (hash_mem_multiplier).
-      select array[${columns('c')}] as codes, count(*) as n, ${each((_, index) => sql`sum(${raw(`a${index}`)}) as ${raw(`a${index}`)}`)}
-      from decided group by 1
+      select cells, entries / 100000000 as best, entries % 100000000 as next, statuses, status / 1000 as status_first,
+             status / 10 % 100 - 1 as changed_from, status % 10 as status_then, marks, ${yearsList}, amounts, count(*) as persons
+      from facts
+      group by cells, entries, statuses, status, marks, ${yearsList}, amounts
+    ),
+    unfolded as (
+      select month.i, grouped.persons, (grouped.marks >> 3) & 1 as disabled,
+             case when grouped.cells is not null then grouped.cells[month.i + 1]
+                  when month.i between grouped.best / 100 % 100 and grouped.best % 100 - 1 then (grouped.best / 10000)::int - 1
+                  when month.i between grouped.next / 100 % 100 and grouped.next % 100 - 1 then (grouped.next / 10000)::int - 1 end as cell,
+             case when (grouped.marks >> month.j) & 1 = 0 then 0
+                  else case case when grouped.statuses is not null then grouped.statuses[month.i + 1]
+                                 when grouped.changed_from >= 0 and month.i >= grouped.changed_from then grouped.status_then else grouped.status_first end
+                       ${raw([`when ${STATUS_NOT_ENROLLED} then 1`, ...STATUS_ENROLLED.map((code) => `when ${code} then 2`)].join(' '))} else 0 end
+             end as e,
+             ((grouped.marks >> (4 + 5 * month.j)) & 31) <= month.i as paid,
+             grouped.persons * case when grouped.amounts is not null then grouped.amounts[month.i + 1]
+                                    when ((grouped.marks >> (4 + 5 * month.j)) & 31) <= month.i
+                                    then case month.j ${perYear((_, j) => raw(`when ${j} then grouped.c${j}`), ' ')} end end as amount
+      from grouped cross join lateral (values ${each((month, index) => raw(`(${index}, ${years.indexOf(month.year)})`))}) as month (i, j)
+      offset 0
     ),
     cells as (
-      select unfolded.i, unfolded.c / 16 as cell,
-             sum(n) as persons,
-             sum(n) filter (where unfolded.c / 4 % 4 > 0) as eligible,
-             sum(n) filter (where unfolded.c / 4 % 4 = 2) as enrolled,
-             sum(n) filter (where unfolded.c / 2 % 2 = 1) as paid,
-             sum(unfolded.a) as amount,
-             sum(n) filter (where unfolded.c % 2 = 1) as disabled
-      from grouped cross join lateral (values ${each((_, index) => raw(`(${index}, codes[${index + 1}], a${index})`))}) as unfolded (i, c, a)
-      where unfolded.c is not null
-      group by unfolded.i, unfolded.c / 16
+      select i, cell, sum(persons) as persons,
+             sum(persons) filter (where e > 0) as eligible,
+             sum(persons) filter (where e = 2) as enrolled,
+             sum(persons) filter (where e > 0 and paid) as paid,
+             sum(amount) filter (where e > 0) as amount,
+             sum(persons) filter (where disabled = 1) as disabled
+      from unfolded
+      where cell >= 0
+      group by i, cell
     )
     select i as "monthIndex", ${countyOfOffsetSql(sql`cell % 1000`)} as county, ${categoryOfRankSql(precedence, sql`cell / 1000`)} as category,
            persons::int as persons, coalesce(eligible, 0)::int as eligible, coalesce(enrolled, 0)::int as enrolled,

@@ -18,8 +18,8 @@ import type { PersonRow } from '../people/people.queries';
 import type { Viewer } from '../../shared/auth';
 import { visiblePersonPredicate } from '../access/row-scope';
 
-/** hash_mem_multiplier (of the default 4 MB work_mem) for dispatchTrend: its per-person grouping hashed, not sorted. */
-const TREND_HASH_MEM_MULTIPLIER = 8;
+/** dispatchTrend: its persons grouped in a hash table (report-sql.ts ReportSettings), with room for it. */
+export const TREND_SETTINGS = { hashMemMultiplier: 8, hashedGroups: true } as const;
 
 export type { DispatchCellRow };
 
@@ -59,7 +59,7 @@ export class ReportsQueries {
       const cells = await this.dispatchCells({ ...month!, precedence: query.precedence, county: query.county });
       return cells.map((cell) => ({ ...cell, monthIndex: 0 }));
     }
-    return serialRows<TrendCellRow>(this.db, dispatchTrendSql(query.months, query.precedence, query.county), TREND_HASH_MEM_MULTIPLIER);
+    return serialRows<TrendCellRow>(this.db, dispatchTrendSql(query.months, query.precedence, query.county), TREND_SETTINGS);
   }
 
   /** At most `limit` rows after the ID number `after` (keyset), in ID number order. */
