@@ -12,7 +12,7 @@ import { BudgetsQueries } from '../src/modules/budgets/budgets.queries';
 import { DEFAULT_PRECEDENCE } from '../src/modules/eligibility/domain/precedence';
 import { dispatchDates } from '../src/modules/reports/dispatch-report.service';
 import { ReportsQueries, TREND_SETTINGS } from '../src/modules/reports/reports.queries';
-import { dispatchMonthSql, dispatchTrendSql, type ReportSettings } from '../src/modules/reports/report-sql';
+import { dispatchMonthSql, dispatchTrendSql, reportSettingsSql, type ReportSettings } from '../src/modules/reports/report-sql';
 import { sql, type SqlFragment } from '../src/shared/sql';
 import { seedBenchCity } from './lib/bench-city';
 import { budgetLimitSql, dispatchLimitSql, serialQuery } from './lib/limits';
@@ -99,10 +99,7 @@ async function main(): Promise<void> {
       if (values.explain) {
         const explain = async (name: string, statement: SqlFragment, settings: ReportSettings = {}) => {
           const plan = await db.transaction(async (transaction) => {
-            await transaction.execute(sql`set local max_parallel_workers_per_gather = 0`);
-            if (settings.hashMemMultiplier !== undefined)
-              await transaction.execute(sql.raw(`set local hash_mem_multiplier = ${Number(settings.hashMemMultiplier)}`));
-            if (settings.hashedGroups) await transaction.execute(sql`set local enable_sort = off`);
+            await transaction.execute(reportSettingsSql(settings));
             return transaction.rows<{ 'QUERY PLAN': string }>(sql`explain (analyze, buffers) ${statement}`);
           });
           log(`--- ${name}\n${plan.map((line) => line['QUERY PLAN']).join('\n')}`);
