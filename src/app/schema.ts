@@ -10,7 +10,7 @@ import { RosterResolver } from '../modules/rosters/roster.resolver';
 import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
 import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
 import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
-import type { EligibilityContext } from '../modules/eligibility/eligibility.loader';
+import type { EligibilityContext, PersonFacts } from '../modules/eligibility/eligibility.loader';
 import { EligibilityResolver, resolvePersonEligibility } from '../modules/eligibility/eligibility.resolver';
 import { BudgetResolver } from '../modules/budgets/budget.resolver';
 import { ComparisonEntryConnectionResolver, RosterComparisonResolver } from '../modules/rosters/roster-comparison.resolver';
@@ -53,7 +53,7 @@ export const RESOLVERS = [
 // list items take their arguments straight from GraphQL instead; with no validation configured nothing is lost.
 const DIRECT_FIELD_RESOLVERS: Record<string, Record<string, GraphQLFieldResolver<never, never, never>>> = {
   Person: {
-    eligibility: (person: { id: number }, args: { year: number }, context: EligibilityContext) =>
+    eligibility: (person: PersonFacts, args: { year: number }, context: EligibilityContext) =>
       resolvePersonEligibility(person, args.year, context),
   },
 };

@@ -162,8 +162,38 @@ describe('eligibility over GraphQL', () => {
     expect(await statements(page, { year: 2024 })).toEqual({ count: 3, code: undefined });
     const twoYears =
       '{ persons(first: 5) { edges { node { a: eligibility(year: 2024) { status } b: eligibility(year: 2025) { status } } } } }';
-    // The page, then facts and funding rules per year.
-    expect(await statements(twoYears, {})).toEqual({ count: 5, code: undefined });
+    // The page, its persons' entries once, then each year's funding rules.
+    expect(await statements(twoYears, {})).toEqual({ count: 4, code: undefined });
+  });
+
+  it("should decide from the page's rows and the entries its rosterEntries loaded, with no statement of facts of its own", async () => {
+    const statements = async (query: string, token: string) => {
+      const before = app.db.statementCount;
+      const result = await app.graphql<{ persons: { edges: Array<{ node: Record<string, unknown> }> } }>(query, {}, token);
+      expect(result.errors).toBeUndefined();
+      return { count: app.db.statementCount - before, edges: result.data!.persons.edges };
+    };
+    const both =
+      '{ persons(first: 40) { edges { node { idNumber rosterEntries { category } eligibility(year: 2024) { status countedCategory amount } } } } }';
+    const alone = '{ persons(first: 40) { edges { node { idNumber eligibility(year: 2024) { status countedCategory amount } } } } }';
+    // HRSS sees every entry: one batch of entries serves rosterEntries and the decisions (page, entries, funding rules).
+    const hrss = await statements(both, app.token('HRSS'));
+    expect(hrss.count).toBe(3);
+    expect(hrss.edges.find((edge) => edge.node.idNumber === twoRosters)!.node.eligibility).toEqual({
+      status: 'ELIGIBLE',
+      countedCategory: 'RETURNED_POVERTY',
+      amount: '180.00',
+    });
+    // The same decisions as when the page selects no entries.
+    const decisions = (edges: Array<{ node: Record<string, unknown> }>) => edges.map((edge) => [edge.node.idNumber, edge.node.eligibility]);
+    expect(decisions(hrss.edges)).toEqual(decisions((await statements(alone, app.token('HRSS'))).edges));
+    // HRSS at county level sees only that county's entries, but R8 decides over all of a person's entries:
+    // the visible ones and all of them are two batches, and the person on two rosters still counts in 530125.
+    const county = await statements(both, app.token('HRSS', '530102'));
+    expect(county.count).toBe(4);
+    const seen = county.edges.find((edge) => edge.node.idNumber === twoRosters)!.node;
+    expect(seen.rosterEntries).toEqual([{ category: 'DIBAO' }]);
+    expect(seen.eligibility).toEqual({ status: 'ELIGIBLE', countedCategory: 'RETURNED_POVERTY', amount: '180.00' });
   });
 
   it('should agree between Person.eligibility and Query.eligibility for the same person', async () => {

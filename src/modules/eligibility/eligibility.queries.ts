@@ -1,9 +1,8 @@
 import { cutOffDate, type IsoDate } from '../../shared/dates';
-import type { EligibilityStatus, HardshipCategory, PensionStatus } from '../../shared/domain';
+import type { EligibilityStatus, HardshipCategory } from '../../shared/domain';
 import { CONTRIBUTING_AGE_SQL } from '../../shared/policy-sql';
 import { sql, type SqlFragment, type QueryRunner } from '../../shared/sql';
 import { basisPointsOf, DEFAULT_CITY_SHARE_BASIS_POINTS, DEFAULT_STANDARD, type FundingRuleFacts } from './domain/eligibility';
-import type { DatedEntry } from './domain/precedence';
 
 // The eligibility rules of DESIGN.md §5 as set-based SQL, for totals computed inside PostgreSQL.
 // The TypeScript twin is domain/eligibility.ts; test/integration/eligibility-agreement.test.ts feeds
@@ -157,13 +156,6 @@ export interface DecisionRow {
   countyShare: string;
 }
 
-export interface PersonFactsRow {
-  id: number;
-  birthDate: IsoDate;
-  pensionStatus: PensionStatus;
-  entries: DatedEntry[];
-}
-
 interface FundingRuleRow {
   county: string;
   year: number;
@@ -181,16 +173,6 @@ export class EligibilityQueries {
              amount::text as amount, city_share::text as "cityShare", county_share::text as "countyShare"
       from (${decisionsSql({ year, precedence, personIds })}) decision
       order by person_id`);
-  }
-
-  /** The facts the pure rule needs, for a batch of persons, in one statement. */
-  personFacts(personIds: readonly number[]): Promise<PersonFactsRow[]> {
-    return this.db.rows<PersonFactsRow>(sql`
-      select person.id, person.birth_date as "birthDate", person.pension_status as "pensionStatus",
-             coalesce((select json_agg(json_build_object('category', entry.category, 'county', entry.county::text,
-                         'recognizedOn', entry.recognized_on, 'exitedOn', entry.exited_on) order by entry.recognized_on, entry.id)
-                       from roster_entry entry where entry.person_id = person.id), '[]'::json) as entries
-      from person where person.id = any(${[...personIds]}::int[])`);
   }
 
   /** All funding rules of a year (at most one per county). */

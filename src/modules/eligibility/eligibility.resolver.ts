@@ -1,23 +1,16 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
-import type { EligibilityContext } from './eligibility.loader';
-import { NotFoundError } from '../../shared/errors';
+import type { EligibilityContext, PersonFacts } from './eligibility.loader';
 import { PersonNode } from '../people/person.types';
 import { EligibilityService } from './eligibility.service';
 import { EligibilityNode } from './eligibility.types';
 
-// A person gone between the page and its decision; as a promise of the error, as when the decision was awaited.
-function presentDecision(decision: EligibilityNode | null): EligibilityNode | Promise<EligibilityNode> {
-  return decision === null ? Promise.reject(new NotFoundError('The person no longer exists')) : decision;
-}
-
 /** Person.eligibility(year); also served directly, without type-graphql's argument handling (app/schema.ts). */
 export function resolvePersonEligibility(
-  person: Pick<PersonNode, 'id'>,
+  person: PersonFacts,
   year: number,
   context: EligibilityContext,
 ): EligibilityNode | Promise<EligibilityNode> {
-  const decision = new EligibilityService(context).forPerson(person.id, year);
-  return decision instanceof Promise ? decision.then(presentDecision) : presentDecision(decision);
+  return new EligibilityService(context).forPerson(person, year);
 }
 
 @Resolver(() => PersonNode)

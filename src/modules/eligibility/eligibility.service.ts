@@ -1,4 +1,4 @@
-import type { EligibilityContext } from './eligibility.loader';
+import type { EligibilityContext, PersonFacts } from './eligibility.loader';
 import { requireViewer } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { ProblemList } from '../../shared/errors';
@@ -20,14 +20,14 @@ export class EligibilityService {
     problems.throwIfAny();
     const person = await new PeopleQueries(this.context.db).findVisible(viewer, idNumber!.value, yearOf(this.context.today));
     if (!person) return null;
-    return this.forPerson(person.id, year);
+    return this.forPerson(person, year);
   }
 
   /**
    * Batched per request: a page of persons costs a constant number of statements. A decision already loaded for
    * the page comes back as is (no promise per person); a bad year is refused as a promise, like any load.
    */
-  forPerson(personId: number, year: number): EligibilityDecision | null | Promise<EligibilityDecision | null> {
+  forPerson(person: PersonFacts, year: number): EligibilityDecision | Promise<EligibilityDecision> {
     const problems = new ProblemList();
     checkYear(year, problems);
     try {
@@ -35,6 +35,6 @@ export class EligibilityService {
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    return this.context.loaders.eligibility(year).load(personId);
+    return this.context.loaders.eligibility(year).load(person);
   }
 }

@@ -5,7 +5,7 @@ import { SettledLoader } from '../../shared/settled-loader';
 import type { QueryRunner } from '../../shared/sql';
 import type { UseCaseContext } from '../../shared/use-case';
 import { seesAllEntries } from '../access/row-scope';
-import { PeopleQueries, type EntryRow } from './people.queries';
+import { PeopleQueries, type EntryRow, type PersonRow } from './people.queries';
 
 export interface PeopleLoaders {
   /** Every entry of a person, for rules (county, eligibility); never returned as is. */
@@ -16,7 +16,7 @@ export interface PeopleLoaders {
    * Loads for a whole page what the request will ask of its persons (entries, eligibility …), so that their
    * fields answer without a promise each; set by the composition, which knows every module's loaders.
    */
-  primePage?(personIds: readonly number[], info: GraphQLResolveInfo): Promise<void>;
+  primePage?(persons: readonly PersonRow[], info: GraphQLResolveInfo): Promise<void>;
 }
 
 /** What the Person field resolvers read: the use case's context and this request's loaders. */

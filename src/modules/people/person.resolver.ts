@@ -23,7 +23,7 @@ export class PersonResolver {
   ): Promise<PersonConnection> {
     const connection = await new PersonService(context).page(filter, first ?? 50, after);
     await context.loaders.primePage?.(
-      connection.edges.map((edge) => edge.node.id),
+      connection.edges.map((edge) => edge.node),
       info,
     );
     return connection;
