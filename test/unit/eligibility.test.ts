@@ -226,3 +226,19 @@ describe('R1 and R5 amounts and shares', () => {
     expect(basisPointsOf('0.0001')).toBe(1);
   });
 });
+
+describe('reasons, explained when read', () => {
+  it('should explain a decision only on first read, keep the same reasons, and compare and serialise like a plain object', () => {
+    const decision = decideEligibility(facts());
+    const descriptor = Object.getOwnPropertyDescriptor(decision, 'reasons')!;
+    expect(descriptor.enumerable).toBe(true);
+    expect(typeof descriptor.get).toBe('function');
+    const first = decision.reasons;
+    expect(decision.reasons).toBe(first);
+    expect(first.map((reason) => reason.rule)).toEqual(['R2', 'R9', 'R4', 'R1', 'R5']);
+    const plain = JSON.parse(JSON.stringify(decision)) as typeof decision;
+    expect(plain.reasons).toEqual(first);
+    expect(decision).toEqual(plain);
+    expect({ ...decision }).toEqual(plain);
+  });
+});

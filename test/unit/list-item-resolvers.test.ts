@@ -15,12 +15,14 @@ describe('list-item field resolvers', () => {
   it('should answer Person.eligibility with the loaded decision as is, and refuse a bad year as a promise', async () => {
     const schema = await buildBaseSchema();
     const eligibility = (schema.getType('Person') as GraphQLObjectType).getFields().eligibility!;
-    const loader = new SettledLoader<number, EligibilityDecision | null>(async (ids) => ids.map(() => decision));
-    await loader.prime([7]);
+    const settled = new SettledLoader<number, EligibilityDecision>(async (ids) => ids.map(() => decision));
+    await settled.prime([7]);
+    const loader = { load: (person: { id: number }) => settled.load(person.id) };
     const context = { loaders: { eligibility: () => loader } };
     const info = { fieldName: 'eligibility' } as never;
-    expect(eligibility.resolve!({ id: 7 }, { year: 2024 }, context, info)).toBe(decision);
-    const refused = eligibility.resolve!({ id: 7 }, { year: 1900 }, context, info);
+    const person = { id: 7, birthDate: '1980-01-01', pensionStatus: 'CONTRIBUTING' };
+    expect(eligibility.resolve!(person, { year: 2024 }, context, info)).toBe(decision);
+    const refused = eligibility.resolve!(person, { year: 1900 }, context, info);
     expect(refused).toBeInstanceOf(Promise);
     await expect(refused).rejects.toSatisfy((error: unknown) => error instanceof AppError && error.code === 'BAD_USER_INPUT');
   });

@@ -126,53 +126,50 @@ function percent(basisPoints: number): string {
   return `${(basisPoints / 100).toString()}%`;
 }
 
-/** Status for year Y with its reasons (DESIGN.md §5, "Status for year Y"). */
+/**
+ * The decision with its reasons explained on first read: a page that selects status and amount does not pay for
+ * the sentences (issue 11). `reasons` is an own enumerable property (a getter that keeps its value), so the
+ * decision compares, spreads and serialises like a plain object.
+ */
+function withReasons(decision: Omit<EligibilityDecision, 'reasons'>, explain: () => Reason[]): EligibilityDecision {
+  let reasons: Reason[] | null = null;
+  return Object.defineProperty(decision, 'reasons', {
+    enumerable: true,
+    get: () => (reasons ??= explain()),
+  }) as EligibilityDecision;
+}
+
+const ZERO = Money.ZERO.toString();
+
 /** R2 when nobody's roster counts on the cut-off: ineligible, or (recognised after it) counted next year. */
 function decideWithoutCountedEntry(facts: EligibilityFacts, cutOff: IsoDate): EligibilityDecision {
   const { year, precedence } = facts;
-  const zero = Money.ZERO.toString();
   const late = nextYearEntry(facts.entries, year, precedence);
   if (late === null) {
-    const exited = facts.entries.filter((entry) => entry.exitedOn !== null && entry.exitedOn <= cutOff && entry.recognizedOn <= cutOff);
-    const message =
-      facts.entries.length === 0
-        ? `on no hardship roster, so not on the proxy roster of ${year}`
-        : exited.length > 0
-          ? `left the roster on ${exited
-              .map((entry) => entry.exitedOn)
-              .sort()
-              .at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
-          : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`;
-    return {
-      year,
-      status: 'INELIGIBLE',
-      countedCategory: null,
-      county: null,
-      fundingDepartment: null,
-      amount: zero,
-      cityShare: zero,
-      countyShare: zero,
-      reasons: [{ rule: 'R2', message }],
-    };
+    const placed = { year, status: 'INELIGIBLE' as const, countedCategory: null, county: null, fundingDepartment: null };
+    return withReasons({ ...placed, amount: ZERO, cityShare: ZERO, countyShare: ZERO }, () => {
+      const exited = facts.entries.filter((entry) => entry.exitedOn !== null && entry.exitedOn <= cutOff && entry.recognizedOn <= cutOff);
+      const message =
+        facts.entries.length === 0
+          ? `on no hardship roster, so not on the proxy roster of ${year}`
+          : exited.length > 0
+            ? `left the roster on ${exited
+                .map((entry) => entry.exitedOn)
+                .sort()
+                .at(-1)}, so not on it on the cut-off ${cutOff}: not on the proxy roster of ${year}`
+            : `on no hardship roster on ${cutOff}, so not on the proxy roster of ${year}`;
+      return [{ rule: 'R2', message }];
+    });
   }
   const department = fundingDepartmentOf(late.category)!;
-  return {
-    year,
-    status: 'NEXT_YEAR',
-    countedCategory: late.category,
-    county: late.county,
-    fundingDepartment: department,
-    amount: zero,
-    cityShare: zero,
-    countyShare: zero,
-    reasons: [
-      {
-        rule: 'R2',
-        message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
-      },
-      { rule: 'R9', message: `funds will come from the ${department} budget` },
-    ],
-  };
+  const placed = { year, status: 'NEXT_YEAR' as const, countedCategory: late.category, county: late.county, fundingDepartment: department };
+  return withReasons({ ...placed, amount: ZERO, cityShare: ZERO, countyShare: ZERO }, () => [
+    {
+      rule: 'R2',
+      message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
+    },
+    { rule: 'R9', message: `funds will come from the ${department} budget` },
+  ]);
 }
 
 /** R2, R8, R9: on which roster the person counts, and which budget pays. */
@@ -193,7 +190,15 @@ function rosterReasons(facts: EligibilityFacts, counted: DatedEntry, cutOff: Iso
 }
 
 /** R4: the status from the age in the year and the pension status. */
-function contributionStatus(facts: EligibilityFacts): { status: EligibilityStatus; reason: Reason } {
+function contributionStatus(facts: EligibilityFacts): EligibilityStatus {
+  const age = ageInYear(facts.year, facts.birthYear);
+  if (!isContributingAge(age)) return 'INELIGIBLE';
+  if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) return 'INELIGIBLE';
+  return facts.pensionStatus === 'NOT_ENROLLED' ? 'TO_ENROL' : 'ELIGIBLE';
+}
+
+/** R4's reason for the status contributionStatus gave. */
+function contributionReason(facts: EligibilityFacts): Reason {
   const { year } = facts;
   const age = ageInYear(year, facts.birthYear);
   if (!isContributingAge(age)) {
@@ -201,23 +206,18 @@ function contributionStatus(facts: EligibilityFacts): { status: EligibilityStatu
       age > CONTRIBUTING_AGE.to
         ? `aged ${age} in ${year}: draws a pension, no longer contributes`
         : `aged ${age} in ${year}: below the contributing age of ${CONTRIBUTING_AGE.from}`;
-    return { status: 'INELIGIBLE', reason: { rule: 'R4', message } };
+    return { rule: 'R4', message };
   }
   if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) {
-    return {
-      status: 'INELIGIBLE',
-      reason: { rule: 'R4', message: `aged ${age} in ${year}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay` },
-    };
+    return { rule: 'R4', message: `aged ${age} in ${year}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay` };
   }
   if (facts.pensionStatus === 'NOT_ENROLLED') {
-    return {
-      status: 'TO_ENROL',
-      reason: { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid` },
-    };
+    return { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid` };
   }
-  return { status: 'ELIGIBLE', reason: { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS[facts.pensionStatus]}` } };
+  return { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS[facts.pensionStatus]}` };
 }
 
+/** Status for year Y with its reasons (DESIGN.md §5, "Status for year Y"). */
 export function decideEligibility(facts: EligibilityFacts): EligibilityDecision {
   const { year, precedence } = facts;
   const cutOff: IsoDate = cutOffDate(year);
@@ -225,30 +225,23 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
   if (counted === null) return decideWithoutCountedEntry(facts, cutOff);
 
   const department = fundingDepartmentOf(counted.category)!;
-  const { status, reason } = contributionStatus(facts);
-  const reasons = [...rosterReasons(facts, counted, cutOff, department), reason];
+  const status = contributionStatus(facts);
   const placed = { year, status, countedCategory: counted.category, county: counted.county, fundingDepartment: department };
-  if (status === 'INELIGIBLE') {
-    const zero = Money.ZERO.toString();
-    return { ...placed, amount: zero, cityShare: zero, countyShare: zero, reasons };
-  }
+  const explained = () => [...rosterReasons(facts, counted, cutOff, department), contributionReason(facts)];
+  if (status === 'INELIGIBLE') return withReasons({ ...placed, amount: ZERO, cityShare: ZERO, countyShare: ZERO }, explained);
   const rule = ruleFor(facts, counted.county);
   const split = fundingSplit(rule);
-  reasons.push({
-    rule: 'R1',
-    message: `the government pays the whole contribution of ${split.amount.toString()} yuan (${rule.isDefault ? 'default standard' : `standard of ${countyWords(counted.county)} for ${year}`})`,
-  });
-  reasons.push({
-    rule: 'R5',
-    message: `city pays ${split.cityShare.toString()} (${percent(rule.cityShareBasisPoints)}), county pays ${split.countyShare.toString()}`,
-  });
-  return {
-    ...placed,
-    amount: split.amount.toString(),
-    cityShare: split.cityShare.toString(),
-    countyShare: split.countyShare.toString(),
-    reasons,
-  };
+  const amount = split.amount.toString();
+  const cityShare = split.cityShare.toString();
+  const countyShare = split.countyShare.toString();
+  return withReasons({ ...placed, amount, cityShare, countyShare }, () => [
+    ...explained(),
+    {
+      rule: 'R1',
+      message: `the government pays the whole contribution of ${amount} yuan (${rule.isDefault ? 'default standard' : `standard of ${countyWords(counted.county)} for ${year}`})`,
+    },
+    { rule: 'R5', message: `city pays ${cityShare} (${percent(rule.cityShareBasisPoints)}), county pays ${countyShare}` },
+  ]);
 }
 
 /** numeric(5,4) text such as "0.5000" or "0.6" to basis points, exactly. */
