@@ -8,7 +8,7 @@ import { signToken } from '../src/shared/auth';
 import { sql } from '../src/shared/sql';
 import { openBenchDatabase } from './bench-database';
 import { hashAndLookup, uploadRoster, writeRosterCsv, type RosterTarget } from './lib/import-case';
-import { startChildServer } from './lib/processes';
+import { buildServer, SERVER_NODE_FLAGS, startChildServer } from './lib/processes';
 
 // Issue 11: the cost of importing an unchanged roster file again, against its floor (read + hash the file,
 // look the hash up). "Full work" is the same upload after a statement that writes no roster entry but
@@ -33,10 +33,11 @@ async function main(): Promise<void> {
   const database = await openBenchDatabase({ logger, poolMax: 2 });
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'pension-aid-reimport-'));
   const port = await freePort();
+  buildServer(REPO);
   const server = await startChildServer({
     name: 'pension-aid',
     command: process.execPath,
-    args: ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts'],
+    args: [...SERVER_NODE_FLAGS, 'dist/src/main.js'],
     cwd: REPO,
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: database.url, PORT: String(port), JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
     port,

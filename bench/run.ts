@@ -204,7 +204,7 @@ function extractBaseline(ref: string, into: string): string {
   mkdirSync(folder);
   execFileSync('sh', [
     '-c',
-    `git -C "${REPO}" archive "${ref.replace(/"/g, '')}" src migrations package.json tsconfig.json | tar -x -C "${folder}"`,
+    `git -C "${REPO}" archive "${ref.replace(/"/g, '')}" src migrations package.json tsconfig.json tsconfig.build.json | tar -x -C "${folder}"`,
   ]);
   symlinkSync(path.join(REPO, 'node_modules'), path.join(folder, 'node_modules'));
   return folder;
