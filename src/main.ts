@@ -93,6 +93,7 @@ async function serve(config: AppConfig, logger: Logger, life: Lifecycle, databas
     jwtSecret: config.jwtSecret,
     production: config.nodeEnv === 'production',
     explorer: config.explorer,
+    execution: config.execution,
     importLimits: {
       maxBytes: config.importMaxBytes,
       maxRows: config.importMaxRows,

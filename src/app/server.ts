@@ -43,6 +43,7 @@ import {
 } from './observability';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
+import { compiledExecution, newExecutionCounts, type ExecutionCounts } from './compiled-execution';
 import { buildBaseSchema } from './schema';
 import { ProtectionWiring, resolveProtections, type Protections } from './protections';
 import { applyShield } from './shield';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   production: boolean;
   /** The self-hosted GraphiQL at GET /graphql and each view (config `explorer`); default: outside production. */
   explorer?: boolean;
+  /** `compiled` (default): operations run compiled by graphql-jit; `graphql-js`: graphql-js's executor (config PA_EXECUTION). */
+  execution?: 'compiled' | 'graphql-js';
   /** File import limits (config importMaxBytes/importMaxRows). */
   importLimits?: ImportLimits;
   /** Import jobs on pg-boss: large (or async=true) uploads answer 202 and run in this process's worker; off when absent. */
@@ -79,6 +82,8 @@ export interface AppServer {
   views: ReadonlyArray<{ department: Department; slug: string; schema: GraphQLSchema }>;
   audit: AuditLog;
   observability: Observability;
+  /** Operations compiled and run compiled, over all endpoints (all zero with `execution: 'graphql-js'`). */
+  executionCounts: Readonly<ExecutionCounts>;
   /** Stops accepting, waits for requests in flight, writes the audit events left, then resolves. */
   stop(): Promise<void>;
 }
@@ -106,6 +111,7 @@ interface Wiring {
   protection: ProtectionWiring;
   observability: Observability;
   operationLabels: OperationLabels;
+  executionCounts: ExecutionCounts;
 }
 
 /** The worker: the same import routes a request runs, fed from the files kept in PostgreSQL. */
@@ -119,7 +125,8 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
   const guarded = protection.apolloOptions(!drainsHttpServer, (context) => (context as RequestContext).viewer);
   return new ApolloServer<RequestContext>({
     ...guarded,
-    schema,
+    // Operations run compiled (compiled-execution.ts); Apollo's pipeline before execution is unchanged.
+    ...((options.execution ?? 'compiled') === 'compiled' ? { gateway: compiledExecution(schema, wiring.executionCounts) } : { schema }),
     introspection: true,
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,
@@ -337,7 +344,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     metricsToken: options.metricsToken ?? null,
   });
   const operationLabels = new OperationLabels(protection.trustedDocuments);
-  const wiring: Wiring = { options, app, httpServer, audit, protection, observability, operationLabels };
+  const executionCounts = newExecutionCounts();
+  const wiring: Wiring = { options, app, httpServer, audit, protection, observability, operationLabels, executionCounts };
   // First: every request gets its id, its log line and its metrics, refusals by the protections included.
   app.use(observability.observe);
   app.use(protection.front(app));
@@ -373,6 +381,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     views,
     audit,
     observability,
+    executionCounts,
     stop() {
       stopped ??= (async () => {
         // The full endpoint's server drains the HTTP server, i.e. every endpoint's requests in flight.

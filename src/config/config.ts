@@ -34,6 +34,8 @@ export interface AppConfig {
   uploadDirectory: string | null;
   /** The self-hosted API explorer at GET /graphql (PA_EXPLORER on|off; default on outside production). */
   explorer: boolean;
+  /** How operations run (PA_EXECUTION): `compiled` (graphql-jit, the default) or `graphql-js` (the reference executor). */
+  execution: 'compiled' | 'graphql-js';
   /** Import jobs (README "Large files: import jobs"); null with PA_IMPORT_JOBS=off. */
   importJobs: ImportJobSettings | null;
   /** R8 precedence; RETURNED_POVERTY is first by the notice, TEKUN/DIBAO order is a setting. */
@@ -201,6 +203,7 @@ export function loadConfig(environment: Environment = process.env): AppConfig {
     precedence: readPrecedence(environment),
     statisticsMinimumCount: readInteger(environment, 'PA_STATISTICS_MIN_COUNT', DEFAULT_MINIMUM_COUNT, 2, 1000),
     explorer: readChoice(environment, 'PA_EXPLORER', nodeEnv === 'production' ? 'off' : 'on', ['on', 'off']) === 'on',
+    execution: readChoice(environment, 'PA_EXECUTION', 'compiled', ['compiled', 'graphql-js']),
     protections: readProtections(environment, nodeEnv === 'production', { readInteger, readChoice }),
     databaseTimeouts: {
       connectTimeoutMs: readInteger(environment, 'PA_DB_CONNECT_TIMEOUT_MS', 1000, 50, 600_000),

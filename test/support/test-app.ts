@@ -54,6 +54,8 @@ export interface TestAppOptions {
   production?: boolean;
   /** The explorer at GET /graphql; the server's default (outside production) unless told. */
   explorer?: boolean;
+  /** How operations run; the server's default (compiled) unless told. */
+  execution?: 'compiled' | 'graphql-js';
   /** File import limits; the server's defaults otherwise. */
   importLimits?: ImportLimits;
   /** Audit log batching (tests that count buffered events use a long interval). */
@@ -93,6 +95,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     jwtSecret: TEST_JWT_SECRET,
     production: options.production ?? false,
     explorer: options.explorer,
+    execution: options.execution,
     importLimits: options.importLimits,
     audit: options.audit,
     protections: { rateLimits: null, ...options.protections },

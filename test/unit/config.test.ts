@@ -64,6 +64,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PA_EXPLORER: 'yes' })).toThrow(/PA_EXPLORER must be one of on, off/);
   });
 
+  it('should run operations compiled unless PA_EXECUTION=graphql-js', () => {
+    expect(loadConfig({}).execution).toBe('compiled');
+    expect(loadConfig({ PA_EXECUTION: 'graphql-js' }).execution).toBe('graphql-js');
+    expect(() => loadConfig({ PA_EXECUTION: 'jit' })).toThrow(/PA_EXECUTION must be one of compiled, graphql-js/);
+  });
+
   it('should read PA_PROCESSES and DATABASE_REPLICA_URL, which needs a DATABASE_URL to be the primary', () => {
     expect(loadConfig({}).processes).toBe(1);
     expect(loadConfig({}).databaseReplicaUrl).toBeNull();
