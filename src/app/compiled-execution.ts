@@ -5,8 +5,12 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 // Execution compiled per document (issue 11). graphql-js walks the document anew for every request and allocates,
 // for every field of every list item, its resolve info, path and arguments: on a page of 100 persons that was a
 // quarter of the server's CPU and most of its garbage. graphql-jit compiles an operation once into a function that
-// does only what that operation needs, and the compiled function is kept with the parsed document, which Apollo's
-// document store already keeps and reuses for the same text.
+// does only what that operation needs, and the compiled function is kept by the parsed document it was compiled from
+// (Apollo's document store hands back the same document object for the same text).
+//
+// Compiled functions are kept for the most recently used MAX_COMPILED_DOCUMENTS documents of the whole server (all
+// its endpoints) only: a compiled page holds about 60 KB of heap and takes about 1 ms to compile, and a client that
+// sends endless distinct documents must not fill the heap (each endpoint's Apollo store keeps up to 30 MiB of them).
 //
 // Apollo Server 5 takes an executor only through its gateway interface, so the executor is handed to it as a
 // gateway that serves this one fixed schema. Everything before execution stays Apollo's: parsing, validation, the
@@ -30,7 +34,39 @@ export interface ExecutionCounts {
   compiledRuns: number;
 }
 
-export const newExecutionCounts = (): ExecutionCounts => ({ compiled: 0, notCompilable: 0, compiledRuns: 0 });
+export const MAX_COMPILED_DOCUMENTS = 300;
+
+/** One server's compiled operations, shared by its endpoints (each document object belongs to one endpoint's schema). */
+export class CompiledOperations {
+  readonly counts: ExecutionCounts = { compiled: 0, notCompilable: 0, compiledRuns: 0 };
+  // Least recently used first (a Map keeps insertion order; a hit is moved to the end).
+  private readonly byDocument = new Map<DocumentNode, Compiled>();
+
+  constructor(readonly maxDocuments = MAX_COMPILED_DOCUMENTS) {}
+
+  /** Documents whose compilations are kept. */
+  get size(): number {
+    return this.byDocument.size;
+  }
+
+  of(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | null {
+    let compiled = this.byDocument.get(document);
+    if (compiled) this.byDocument.delete(document);
+    else compiled = new Map();
+    this.byDocument.set(document, compiled);
+    if (this.byDocument.size > this.maxDocuments) this.byDocument.delete(this.byDocument.keys().next().value!);
+    const key = operationName ?? '';
+    let query = compiled.get(key);
+    if (query === undefined) {
+      const result = compileQuery(schema, document, operationName ?? undefined);
+      query = isCompiledQuery(result) ? result : null;
+      compiled.set(key, query);
+      if (query) this.counts.compiled++;
+      else this.counts.notCompilable++;
+    }
+    return query;
+  }
+}
 
 /**
  * graphql-jit's errors are its own objects: no `extensions` object when the resolver's error has none (Apollo and
@@ -51,32 +87,16 @@ function asGraphQLJsErrors(result: ExecutionResult): ExecutionResult {
   return { ...result, errors };
 }
 
-/** The gateway that hands Apollo the compiled executor of `schema`; `counts` is shared by a server's endpoints. */
-export function compiledExecution(schema: GraphQLSchema, counts: ExecutionCounts = newExecutionCounts()): Gateway {
-  // Keyed by the document object: it lives as long as Apollo's document store keeps it, and so do its compilations.
-  const byDocument = new WeakMap<DocumentNode, Compiled>();
-
-  const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
-    let compiled = byDocument.get(document);
-    if (!compiled) byDocument.set(document, (compiled = new Map()));
-    const key = operationName ?? '';
-    let query = compiled.get(key);
-    if (query === undefined) {
-      const result = compileQuery(schema, document, operationName ?? undefined);
-      query = isCompiledQuery(result) ? result : null;
-      compiled.set(key, query);
-      if (query) counts.compiled++;
-      else counts.notCompilable++;
-    }
-    return query;
-  };
+/** The gateway that hands Apollo the compiled executor of `schema`, keeping its compilations in `operations`. */
+export function compiledExecution(schema: GraphQLSchema, operations: CompiledOperations): Gateway {
+  const { counts } = operations;
 
   const executor: Executor = async (requestContext) => {
     const { document, operation, operationName, context } = requestContext;
     const variables = requestContext.request.variables ?? {};
     const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 50 });
     if (coerced.errors) return { errors: coerced.errors };
-    const query = compiledFor(document, operationName);
+    const query = operations.of(schema, document, operationName);
     if (query === null) {
       return (await execute({ schema, document, contextValue: context, variableValues: variables, operationName })) as ExecutionResult;
     }

@@ -43,7 +43,7 @@ import {
 } from './observability';
 import { createRequestContext, createUseCaseContext, type AppServices, type RequestContext } from './context';
 import { createExplorerRouter } from './explorer';
-import { compiledExecution, newExecutionCounts, type ExecutionCounts } from './compiled-execution';
+import { CompiledOperations, compiledExecution, type ExecutionCounts } from './compiled-execution';
 import { buildBaseSchema } from './schema';
 import { ProtectionWiring, resolveProtections, type Protections } from './protections';
 import { applyShield } from './shield';
@@ -111,7 +111,7 @@ interface Wiring {
   protection: ProtectionWiring;
   observability: Observability;
   operationLabels: OperationLabels;
-  executionCounts: ExecutionCounts;
+  compiledOperations: CompiledOperations;
 }
 
 /** The worker: the same import routes a request runs, fed from the files kept in PostgreSQL. */
@@ -126,7 +126,7 @@ function makeApollo(wiring: Wiring, schema: GraphQLSchema, drainsHttpServer: boo
   return new ApolloServer<RequestContext>({
     ...guarded,
     // Operations run compiled (compiled-execution.ts); Apollo's pipeline before execution is unchanged.
-    ...((options.execution ?? 'compiled') === 'compiled' ? { gateway: compiledExecution(schema, wiring.executionCounts) } : { schema }),
+    ...((options.execution ?? 'compiled') === 'compiled' ? { gateway: compiledExecution(schema, wiring.compiledOperations) } : { schema }),
     introspection: true,
     // main.ts owns shutdown; Apollo's own handler would re-raise the signal mid-cleanup.
     stopOnTerminationSignals: false,
@@ -344,8 +344,8 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     metricsToken: options.metricsToken ?? null,
   });
   const operationLabels = new OperationLabels(protection.trustedDocuments);
-  const executionCounts = newExecutionCounts();
-  const wiring: Wiring = { options, app, httpServer, audit, protection, observability, operationLabels, executionCounts };
+  const compiledOperations = new CompiledOperations();
+  const wiring: Wiring = { options, app, httpServer, audit, protection, observability, operationLabels, compiledOperations };
   // First: every request gets its id, its log line and its metrics, refusals by the protections included.
   app.use(observability.observe);
   app.use(protection.front(app));
@@ -381,7 +381,7 @@ export async function createServer(options: ServerOptions): Promise<AppServer> {
     views,
     audit,
     observability,
-    executionCounts,
+    executionCounts: compiledOperations.counts,
     stop() {
       stopped ??= (async () => {
         // The full endpoint's server drains the HTTP server, i.e. every endpoint's requests in flight.
