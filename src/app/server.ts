@@ -328,6 +328,9 @@ function mountSubgraphs(wiring: Wiring, base: GraphQLSchema): { stop(): Promise<
 export async function createServer(options: ServerOptions): Promise<AppServer> {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: every answer is personal data sent with cache-control: no-store, so nobody revalidates it, and the
+  // tag was a SHA-1 of every answer's body (a 100-person page: 32 KB hashed per request).
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const base = await buildBaseSchema();
   const resolved = recordPersonReads(base);

@@ -112,14 +112,27 @@ export function fundingSplit(rule: Pick<FundingRuleFacts, 'standard' | 'cityShar
   return { amount, cityShare, countyShare: amount.minus(cityShare) };
 }
 
-function ruleFor(
-  facts: EligibilityFacts,
-  county: string,
-): Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'> & { isDefault: boolean } {
+type RuleSetting = Pick<FundingRuleFacts, 'standard' | 'cityShareBasisPoints'>;
+
+const DEFAULT_RULE: RuleSetting = { standard: DEFAULT_STANDARD, cityShareBasisPoints: DEFAULT_CITY_SHARE_BASIS_POINTS };
+
+function ruleFor(facts: EligibilityFacts, county: string): { rule: RuleSetting; isDefault: boolean } {
   const rule = facts.fundingRules.find((candidate) => candidate.county === county && candidate.year === facts.year);
-  return rule
-    ? { ...rule, isDefault: false }
-    : { standard: DEFAULT_STANDARD, cityShareBasisPoints: DEFAULT_CITY_SHARE_BASIS_POINTS, isDefault: true };
+  return rule ? { rule, isDefault: false } : { rule: DEFAULT_RULE, isDefault: true };
+}
+
+// Everyone under the same rule gets the same three amounts: worked out once per rule object (a page's persons share
+// their year's rule objects), not parsed and rounded again for each person.
+const splitTexts = new WeakMap<RuleSetting, { amount: string; cityShare: string; countyShare: string }>();
+
+function splitTextOf(rule: RuleSetting): { amount: string; cityShare: string; countyShare: string } {
+  let texts = splitTexts.get(rule);
+  if (texts === undefined) {
+    const split = fundingSplit(rule);
+    texts = { amount: split.amount.toString(), cityShare: split.cityShare.toString(), countyShare: split.countyShare.toString() };
+    splitTexts.set(rule, texts);
+  }
+  return texts;
 }
 
 function percent(basisPoints: number): string {
@@ -131,12 +144,28 @@ function percent(basisPoints: number): string {
  * the sentences (issue 11). `reasons` is an own enumerable property (a getter that keeps its value), so the
  * decision compares, spreads and serialises like a plain object.
  */
-function withReasons(decision: Omit<EligibilityDecision, 'reasons'>, explain: () => Reason[]): EligibilityDecision {
+function withReasons(
+  placed: Pick<EligibilityDecision, 'year' | 'status' | 'countedCategory' | 'county' | 'fundingDepartment'>,
+  amount: string,
+  cityShare: string,
+  countyShare: string,
+  explain: () => Reason[],
+): EligibilityDecision {
   let reasons: Reason[] | null = null;
-  return Object.defineProperty(decision, 'reasons', {
-    enumerable: true,
-    get: () => (reasons ??= explain()),
-  }) as EligibilityDecision;
+  // One literal (no spread, no defineProperty): this runs once per person of a page.
+  return {
+    year: placed.year,
+    status: placed.status,
+    countedCategory: placed.countedCategory,
+    county: placed.county,
+    fundingDepartment: placed.fundingDepartment,
+    amount,
+    cityShare,
+    countyShare,
+    get reasons() {
+      return (reasons ??= explain());
+    },
+  };
 }
 
 const ZERO = Money.ZERO.toString();
@@ -147,7 +176,7 @@ function decideWithoutCountedEntry(facts: EligibilityFacts, cutOff: IsoDate): El
   const late = nextYearEntry(facts.entries, year, precedence);
   if (late === null) {
     const placed = { year, status: 'INELIGIBLE' as const, countedCategory: null, county: null, fundingDepartment: null };
-    return withReasons({ ...placed, amount: ZERO, cityShare: ZERO, countyShare: ZERO }, () => {
+    return withReasons(placed, ZERO, ZERO, ZERO, () => {
       const exited = facts.entries.filter((entry) => entry.exitedOn !== null && entry.exitedOn <= cutOff && entry.recognizedOn <= cutOff);
       const message =
         facts.entries.length === 0
@@ -163,7 +192,7 @@ function decideWithoutCountedEntry(facts: EligibilityFacts, cutOff: IsoDate): El
   }
   const department = fundingDepartmentOf(late.category)!;
   const placed = { year, status: 'NEXT_YEAR' as const, countedCategory: late.category, county: late.county, fundingDepartment: department };
-  return withReasons({ ...placed, amount: ZERO, cityShare: ZERO, countyShare: ZERO }, () => [
+  return withReasons(placed, ZERO, ZERO, ZERO, () => [
     {
       rule: 'R2',
       message: `recognised on the ${CATEGORY_WORDS[late.category]} roster in ${countyWords(late.county)} on ${late.recognizedOn}, after the cut-off ${cutOff}: counted from ${year + 1}`,
@@ -228,17 +257,14 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
   const status = contributionStatus(facts);
   const placed = { year, status, countedCategory: counted.category, county: counted.county, fundingDepartment: department };
   const explained = () => [...rosterReasons(facts, counted, cutOff, department), contributionReason(facts)];
-  if (status === 'INELIGIBLE') return withReasons({ ...placed, amount: ZERO, cityShare: ZERO, countyShare: ZERO }, explained);
-  const rule = ruleFor(facts, counted.county);
-  const split = fundingSplit(rule);
-  const amount = split.amount.toString();
-  const cityShare = split.cityShare.toString();
-  const countyShare = split.countyShare.toString();
-  return withReasons({ ...placed, amount, cityShare, countyShare }, () => [
+  if (status === 'INELIGIBLE') return withReasons(placed, ZERO, ZERO, ZERO, explained);
+  const { rule, isDefault } = ruleFor(facts, counted.county);
+  const { amount, cityShare, countyShare } = splitTextOf(rule);
+  return withReasons(placed, amount, cityShare, countyShare, () => [
     ...explained(),
     {
       rule: 'R1',
-      message: `the government pays the whole contribution of ${amount} yuan (${rule.isDefault ? 'default standard' : `standard of ${countyWords(counted.county)} for ${year}`})`,
+      message: `the government pays the whole contribution of ${amount} yuan (${isDefault ? 'default standard' : `standard of ${countyWords(counted.county)} for ${year}`})`,
     },
     { rule: 'R5', message: `city pays ${cityShare} (${percent(rule.cityShareBasisPoints)}), county pays ${countyShare}` },
   ]);

@@ -35,9 +35,14 @@ export function countedEntry<T extends DatedEntry>(
   date: IsoDate,
   precedence: readonly HardshipCategory[],
 ): T | null {
-  const active = entries.filter((entry) => isActiveOn(entry, date));
-  if (active.length === 0) return null;
-  return [...active].sort(compareByPrecedence(precedence))[0]!;
+  // The first of the active entries in precedence order, as a stable sort would give it, in one pass (once per
+  // person of every page that asks for eligibility or county).
+  const compare = compareByPrecedence(precedence);
+  let best: T | null = null;
+  for (const entry of entries) {
+    if (isActiveOn(entry, date) && (best === null || compare(entry, best) < 0)) best = entry;
+  }
+  return best;
 }
 
 /** A person's county: the counted entry's today, else the latest recognised entry's (DESIGN.md §5). */
