@@ -14,7 +14,7 @@ import { startPensionAidServer, type ChildServer } from './lib/processes';
 // npm run load [-- --duration 60] [--persons 20000] [--connections 2]
 //
 // A bounded mixed load (issue 9 point 11) against a seeded server in production mode, started as bench/run.ts
-// starts it (a child `node --import tsx src/main.ts` over a throw-away embedded PostgreSQL): reads (a page of
+// starts it (a child `node dist/src/main.js`, built first, over a throw-away embedded PostgreSQL): reads (a page of
 // persons), reports (dispatchReport), roster submissions (submitRoster) and payments (recordProxyPayments,
 // each with a key of its own), `--connections` each, for `--duration` seconds. Every acknowledged write is
 // recorded and looked for in the database at the end. Prints throughput, p50/p99 per kind, errors and the
