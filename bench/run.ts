@@ -91,9 +91,9 @@ function pageStatements(ids: number[], eligibility: boolean): string[] {
     `select person.id, person.id_number as "idNumber", person.name, person.gender, person.birth_date as "birthDate", person.disability_level as "disabilityLevel", person.pension_status as "pensionStatus" from person where true and exists (select 1 from roster_entry filter_entry where filter_entry.person_id = person.id and true and filter_entry.county = '${PAGE_COUNTY}' and filter_entry.category = '${PAGE_CATEGORY}') and person.id > 0 order by person.id limit 101`,
     `select person_id as "personId", category, county, recognized_on as "recognizedOn", exited_on as "exitedOn" from roster_entry where person_id = any(${idArray}) order by person_id, recognized_on, id`,
   ];
+  // The decisions take the page's rows and entries; of their own they read only the year's funding rules.
   if (eligibility) {
     statements.push(
-      `select person.id, person.birth_date as "birthDate", person.pension_status as "pensionStatus", coalesce((select json_agg(json_build_object('category', entry.category, 'county', entry.county::text, 'recognizedOn', entry.recognized_on, 'exitedOn', entry.exited_on) order by entry.recognized_on, entry.id) from roster_entry entry where entry.person_id = person.id), '[]'::json) as entries from person where person.id = any(${idArray})`,
       `select county::text as county, year, standard::text as standard, city_share::text as "cityShare" from funding_rule where year = ${YEAR}`,
     );
   }

@@ -1,6 +1,8 @@
 // Money in yuan, held as integer cents so that sums and splits are exact.
 
 const DECIMAL_PATTERN = /^-?\d{1,12}(\.\d{1,2})?$/;
+// toString()'s own form: no leading zeros, two decimals, a minus only before a non-zero amount.
+const CANONICAL_PATTERN = /^(?:(?:0|[1-9]\d{0,11})\.\d\d|-(?:[1-9]\d{0,11}\.\d\d|0\.(?:0[1-9]|[1-9]\d)))$/;
 
 export class Money {
   private constructor(readonly cents: number) {}
@@ -10,6 +12,14 @@ export class Money {
   static fromCents(cents: number): Money {
     if (!Number.isSafeInteger(cents)) throw new RangeError(`Money needs whole cents, got ${cents}`);
     return new Money(cents);
+  }
+
+  /**
+   * True when `text` is exactly what toString() gives for some amount, so that parse(text).toString() === text:
+   * the amounts PostgreSQL and the rules hand the Decimal scalar, which then need no parsing.
+   */
+  static isCanonical(text: string): boolean {
+    return CANONICAL_PATTERN.test(text);
   }
 
   static isDecimalString(text: string): boolean {

@@ -39,6 +39,7 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   description: 'An amount in yuan, serialised with two decimals: "100.00"',
   serialize: (value) => {
     if (value instanceof Money) return value.toString();
+    if (typeof value === 'string' && Money.isCanonical(value)) return value;
     if (typeof value === 'string' && Money.isDecimalString(value)) return Money.parse(value).toString();
     if (typeof value === 'number' && Number.isFinite(value)) return Money.fromCents(Math.round(value * 100)).toString();
     throw new TypeError('Decimal cannot represent this value');
