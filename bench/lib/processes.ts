@@ -155,7 +155,7 @@ export interface PensionAidServerOptions {
  */
 export const SERVER_NODE_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=32'] as const;
 
-const built = new Map<string, void>();
+const built = new Set<string>();
 
 /** Compiles a server root's TypeScript into its dist/ (once per root and bench run), as the image's build stage does. */
 export function buildServer(root: string): void {
@@ -163,7 +163,7 @@ export function buildServer(root: string): void {
   const tsc = path.resolve(__dirname, '../../node_modules/.bin/tsc');
   const result = spawnSync(tsc, ['-p', 'tsconfig.build.json'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed in ${root}:\n${result.stdout}${result.stderr}`);
-  built.set(root);
+  built.add(root);
 }
 
 /**

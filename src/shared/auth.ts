@@ -50,6 +50,8 @@ interface VerifiedToken {
 
 const verifiedBySecret = new Map<string, Map<string, VerifiedToken>>();
 
+const EXPIRED = 'the token has expired';
+
 function keptVerification(token: string, secret: string): VerifiedToken | undefined {
   return verifiedBySecret.get(secret)?.get(token);
 }
@@ -66,9 +68,10 @@ function keepVerification(token: string, secret: string, verified: VerifiedToken
 export function verifyToken(token: string, secret: string, policy: TokenPolicy = EXPIRY_REQUIRED): Viewer {
   const kept = keptVerification(token, secret);
   if (kept !== undefined) {
-    // As jsonwebtoken decides it: expired once now >= exp.
+    // As jsonwebtoken decides it: expired once now >= exp. An expired token is not kept any longer.
     if (Math.floor(Date.now() / 1000) >= (kept.claims.exp as number)) {
-      throw new UnauthenticatedError('Authentication failed: the token has expired');
+      verifiedBySecret.get(secret)!.delete(token);
+      throw new UnauthenticatedError(`Authentication failed: ${EXPIRED}`);
     }
     assertLifetime(kept.claims, policy);
     return kept.viewer;
@@ -77,7 +80,7 @@ export function verifyToken(token: string, secret: string, policy: TokenPolicy =
   try {
     claims = jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'] });
   } catch (error) {
-    const reason = error instanceof jwt.TokenExpiredError ? 'the token has expired' : 'the token is not valid';
+    const reason = error instanceof jwt.TokenExpiredError ? EXPIRED : 'the token is not valid';
     throw new UnauthenticatedError(`Authentication failed: ${reason}`);
   }
   if (typeof claims === 'string') throw new UnauthenticatedError('Authentication failed: the token has no claims');

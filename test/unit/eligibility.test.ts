@@ -242,3 +242,22 @@ describe('reasons, explained when read', () => {
     expect({ ...decision }).toEqual(plain);
   });
 });
+
+describe('R4 reasons', () => {
+  it('should give each contribution case its own sentence', () => {
+    const r4 = (overrides: Partial<EligibilityFacts>) => decideEligibility(facts(overrides)).reasons.find((reason) => reason.rule === 'R4');
+    expect(r4({ birthYear: 1960 })).toEqual({ rule: 'R4', message: 'aged 64 in 2024: draws a pension, no longer contributes' });
+    expect(r4({ birthYear: 2010 })).toEqual({ rule: 'R4', message: 'aged 14 in 2024: below the contributing age of 16' });
+    expect(r4({ pensionStatus: 'EMPLOYEE_PENSION' })).toEqual({
+      rule: 'R4',
+      message: 'aged 44 in 2024, but covered by the employee pension instead: no contribution to pay',
+    });
+    expect(r4({ pensionStatus: 'NOT_ENROLLED' })).toEqual({
+      rule: 'R4',
+      message: 'aged 44 in 2024 and not enrolled in the resident pension yet: to be enrolled, then proxy-paid',
+    });
+    expect(r4({ pensionStatus: 'SUSPENDED' })).toEqual({ rule: 'R4', message: 'aged 44 in 2024 and enrolled, contributions suspended' });
+    expect(decideEligibility(facts({ birthYear: 2010 })).status).toBe('INELIGIBLE');
+    expect(decideEligibility(facts({ pensionStatus: 'NOT_ENROLLED' })).status).toBe('TO_ENROL');
+  });
+});

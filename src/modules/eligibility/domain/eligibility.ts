@@ -218,32 +218,36 @@ function rosterReasons(facts: EligibilityFacts, counted: DatedEntry, cutOff: Iso
   return reasons;
 }
 
-/** R4: the status from the age in the year and the pension status. */
-function contributionStatus(facts: EligibilityFacts): EligibilityStatus {
+/** R4's cases: the age in the year, then the pension status (one decision; the status and the reason read it). */
+type ContributionCase = 'TOO_OLD' | 'TOO_YOUNG' | 'NOT_CONTRIBUTING' | 'TO_ENROL' | 'ELIGIBLE';
+
+function contributionCase(facts: EligibilityFacts): ContributionCase {
   const age = ageInYear(facts.year, facts.birthYear);
-  if (!isContributingAge(age)) return 'INELIGIBLE';
-  if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) return 'INELIGIBLE';
+  if (!isContributingAge(age)) return age > CONTRIBUTING_AGE.to ? 'TOO_OLD' : 'TOO_YOUNG';
+  if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) return 'NOT_CONTRIBUTING';
   return facts.pensionStatus === 'NOT_ENROLLED' ? 'TO_ENROL' : 'ELIGIBLE';
 }
 
-/** R4's reason for the status contributionStatus gave. */
-function contributionReason(facts: EligibilityFacts): Reason {
+const STATUS_OF_CASE: Record<ContributionCase, EligibilityStatus> = {
+  TOO_OLD: 'INELIGIBLE',
+  TOO_YOUNG: 'INELIGIBLE',
+  NOT_CONTRIBUTING: 'INELIGIBLE',
+  TO_ENROL: 'TO_ENROL',
+  ELIGIBLE: 'ELIGIBLE',
+};
+
+/** R4's reason for its case. */
+function contributionReason(facts: EligibilityFacts, which: ContributionCase): Reason {
   const { year } = facts;
-  const age = ageInYear(year, facts.birthYear);
-  if (!isContributingAge(age)) {
-    const message =
-      age > CONTRIBUTING_AGE.to
-        ? `aged ${age} in ${year}: draws a pension, no longer contributes`
-        : `aged ${age} in ${year}: below the contributing age of ${CONTRIBUTING_AGE.from}`;
-    return { rule: 'R4', message };
-  }
-  if (INELIGIBLE_PENSION_STATUSES.includes(facts.pensionStatus)) {
-    return { rule: 'R4', message: `aged ${age} in ${year}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay` };
-  }
-  if (facts.pensionStatus === 'NOT_ENROLLED') {
-    return { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid` };
-  }
-  return { rule: 'R4', message: `aged ${age} in ${year} and ${PENSION_WORDS[facts.pensionStatus]}` };
+  const aged = `aged ${ageInYear(year, facts.birthYear)} in ${year}`;
+  const messages: Record<ContributionCase, () => string> = {
+    TOO_OLD: () => `${aged}: draws a pension, no longer contributes`,
+    TOO_YOUNG: () => `${aged}: below the contributing age of ${CONTRIBUTING_AGE.from}`,
+    NOT_CONTRIBUTING: () => `${aged}, but ${PENSION_WORDS[facts.pensionStatus]}: no contribution to pay`,
+    TO_ENROL: () => `${aged} and ${PENSION_WORDS.NOT_ENROLLED}: to be enrolled, then proxy-paid`,
+    ELIGIBLE: () => `${aged} and ${PENSION_WORDS[facts.pensionStatus]}`,
+  };
+  return { rule: 'R4', message: messages[which]() };
 }
 
 /** Status for year Y with its reasons (DESIGN.md §5, "Status for year Y"). */
@@ -254,9 +258,10 @@ export function decideEligibility(facts: EligibilityFacts): EligibilityDecision 
   if (counted === null) return decideWithoutCountedEntry(facts, cutOff);
 
   const department = fundingDepartmentOf(counted.category)!;
-  const status = contributionStatus(facts);
+  const which = contributionCase(facts);
+  const status = STATUS_OF_CASE[which];
   const placed = { year, status, countedCategory: counted.category, county: counted.county, fundingDepartment: department };
-  const explained = () => [...rosterReasons(facts, counted, cutOff, department), contributionReason(facts)];
+  const explained = () => [...rosterReasons(facts, counted, cutOff, department), contributionReason(facts, which)];
   if (status === 'INELIGIBLE') return withReasons(placed, ZERO, ZERO, ZERO, explained);
   const { rule, isDefault } = ruleFor(facts, counted.county);
   const { amount, cityShare, countyShare } = splitTextOf(rule);
