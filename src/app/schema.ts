@@ -5,10 +5,18 @@ import { buildSchema } from 'type-graphql';
 import '../shared/graphql/enums';
 import { AuditResolver } from '../modules/audit/audit.resolver';
 import { ImportJobResolver } from '../modules/jobs/import-job.resolver';
-import { PersonConnectionResolver, PersonResolver } from '../modules/people/person.resolver';
+import {
+  PersonConnectionResolver,
+  PersonResolver,
+  resolvePersonCounty,
+  resolvePersonRosterEntries,
+} from '../modules/people/person.resolver';
+import type { PeopleContext } from '../modules/people/people.loaders';
+import type { PersonRow } from '../modules/people/people.queries';
+import type { PaymentsContext } from '../modules/payments/payments.loaders';
 import { RosterResolver } from '../modules/rosters/roster.resolver';
 import { EnrolmentResolver } from '../modules/enrolment/enrolment.resolver';
-import { PaymentResolver, PersonPaymentsResolver } from '../modules/payments/payment.resolver';
+import { PaymentResolver, PersonPaymentsResolver, resolvePersonPayments } from '../modules/payments/payment.resolver';
 import { FundingRuleResolver } from '../modules/budgets/funding-rule.resolver';
 import type { EligibilityContext, PersonFacts } from '../modules/eligibility/eligibility.loader';
 import { EligibilityResolver, resolvePersonEligibility } from '../modules/eligibility/eligibility.resolver';
@@ -49,12 +57,20 @@ export const RESOLVERS = [
 ] as const;
 
 // type-graphql hands a resolver's arguments through an async validation step even with `validate: false`, so a
-// field resolver with arguments always answers a promise: on a page, one per person (issue 11). These fields of
-// list items take their arguments straight from GraphQL instead; with no validation configured nothing is lost.
+// field resolver with arguments always answers a promise: on a page, one per person (issue 11). Without arguments
+// it still builds, for every call, a resolver-data object, a copy of the parent as an instance of its class
+// (@Root), and a sorted and mapped copy of the parameter list, and runs its middleware chain (there is none): on
+// a page of 100 persons, hundreds of objects that outlive nothing. These fields of list items are served by the
+// same functions their resolver methods call, taking parent, arguments and context straight from GraphQL; with no
+// validation, no middleware and no use of the class instance, nothing is lost (the schema, descriptions and
+// permissions are unchanged; the shield wraps these resolvers like any other).
 const DIRECT_FIELD_RESOLVERS: Record<string, Record<string, GraphQLFieldResolver<never, never, never>>> = {
   Person: {
     eligibility: (person: PersonFacts, args: { year: number }, context: EligibilityContext) =>
       resolvePersonEligibility(person, args.year, context),
+    rosterEntries: (person: PersonRow, _args: unknown, context: PeopleContext) => resolvePersonRosterEntries(person, context),
+    county: (person: PersonRow, _args: unknown, context: PeopleContext) => resolvePersonCounty(person, context),
+    payments: (person: PersonRow, _args: unknown, context: PaymentsContext) => resolvePersonPayments(person, context),
   },
 };
 

@@ -4,11 +4,16 @@ import { PersonNode } from '../people/person.types';
 import { PaymentService } from './payment.service';
 import { PaymentInput, ProxyPaymentNode } from './payment.types';
 
+/** Person.payments; also served directly, without type-graphql's handler (app/schema.ts). */
+export function resolvePersonPayments(person: Pick<PersonNode, 'id'>, context: PaymentsContext): Promise<ProxyPaymentNode[]> {
+  return context.loaders.payments.load(person.id);
+}
+
 @Resolver(() => PersonNode)
 export class PersonPaymentsResolver {
   @FieldResolver(() => [ProxyPaymentNode], { description: 'Contributions booked for this person (HRSS, TAX)' })
   payments(@Root() person: PersonNode, @Ctx() context: PaymentsContext): Promise<ProxyPaymentNode[]> {
-    return context.loaders.payments.load(person.id);
+    return resolvePersonPayments(person, context);
   }
 }
 

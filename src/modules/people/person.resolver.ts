@@ -6,6 +6,22 @@ import { personCounty } from '../eligibility/domain/precedence';
 import { PersonService } from './person.service';
 import { PersonConnection, PersonFilterInput, PersonNode, RosterEntryNode } from './person.types';
 
+/** Person.county; also served directly, without type-graphql's handler (app/schema.ts). */
+export function resolvePersonCounty(person: Pick<PersonNode, 'id'>, context: PeopleContext): string | Promise<string> {
+  const countyOf = (entries: EntryRow[]) => personCounty(entries, context.today, context.settings.precedence) ?? '';
+  const entries = context.loaders.allEntries.load(person.id);
+  return entries instanceof Promise ? entries.then(countyOf) : countyOf(entries);
+}
+
+/** Person.rosterEntries; also served directly, without type-graphql's handler (app/schema.ts). */
+export function resolvePersonRosterEntries(
+  person: Pick<PersonNode, 'id'>,
+  context: PeopleContext,
+): RosterEntryNode[] | Promise<RosterEntryNode[]> {
+  if (context.loaders.visibleEntries === null) return [];
+  return context.loaders.visibleEntries.load(person.id);
+}
+
 @Resolver(() => PersonNode)
 export class PersonResolver {
   @Query(() => PersonNode, { nullable: true, description: 'A person the viewer may see, or null (existence does not leak)' })
@@ -31,15 +47,12 @@ export class PersonResolver {
 
   @FieldResolver(() => String, { description: "County of the entry that decides today's counted category, else of the latest entry" })
   county(@Root() person: PersonNode, @Ctx() context: PeopleContext): string | Promise<string> {
-    const countyOf = (entries: EntryRow[]) => personCounty(entries, context.today, context.settings.precedence) ?? '';
-    const entries = context.loaders.allEntries.load(person.id);
-    return entries instanceof Promise ? entries.then(countyOf) : countyOf(entries);
+    return resolvePersonCounty(person, context);
   }
 
   @FieldResolver(() => [RosterEntryNode], { description: "Roster entries of the viewer's categories (and county)" })
   rosterEntries(@Root() person: PersonNode, @Ctx() context: PeopleContext): RosterEntryNode[] | Promise<RosterEntryNode[]> {
-    if (context.loaders.visibleEntries === null) return [];
-    return context.loaders.visibleEntries.load(person.id);
+    return resolvePersonRosterEntries(person, context);
   }
 }
 

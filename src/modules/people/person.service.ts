@@ -27,6 +27,18 @@ export function decodeCursor(cursor: string): number | null {
   return id <= MAX_PERSON_ID ? id : null;
 }
 
+/**
+ * An edge of a persons page. Its cursor is encoded when read: a page that does not select cursors (most do not)
+ * builds no base64 string per person.
+ */
+class PersonPageEdge {
+  constructor(readonly node: PersonRow) {}
+
+  get cursor(): string {
+    return encodeCursor(this.node.id);
+  }
+}
+
 /** Parses an idNumber argument (R13) or fails naming the field. */
 export function parseIdNumberArgument(value: string, field = 'idNumber'): IdNumber {
   const { idNumber, message } = IdNumber.check(value, false);
@@ -85,10 +97,11 @@ export class PersonService {
 
     const year = yearOf(this.context.today);
     const { rows, hasNextPage } = await this.queries.page(viewer, search, first, afterId, year);
-    const edges = rows.map((row) => ({ cursor: encodeCursor(row.id), node: row }));
+    const edges = rows.map((row) => new PersonPageEdge(row));
+    const last = rows.at(-1);
     return {
       edges,
-      pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: { hasNextPage, endCursor: last === undefined ? null : encodeCursor(last.id) },
       countTotal: () => this.queries.count(viewer, search, year),
     };
   }
