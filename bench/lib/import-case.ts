@@ -1,9 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import http from 'node:http';
+import pg from 'pg';
 import { checkCharacter } from '../../src/shared/id-number';
+import { SERVER_NODE_FLAGS } from './processes';
 
 // Roster import through the API (multipart POST /rosters/import) against its limit: the same file read by
 // psql's \copy into a temp table and one merge statement (new persons, exits, new periods), in a
@@ -152,4 +154,116 @@ export async function hashAndLookup(file: string, lookup: (hash: string) => Prom
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   await lookup(hash.digest('hex'));
+}
+
+export interface UploadFloorServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+const UPLOAD_FLOOR_FLAG = '--upload-floor';
+
+/**
+ * The least any HTTP import of an unchanged file must do, for the same upload `uploadRoster` sends: a bare
+ * Node `http` server that receives the body, SHA-256es the file part's bytes as they arrive, runs
+ * `select id from roster_submission where file_hash = $1 order by id desc limit 1` on `databaseUrl` once
+ * and answers `{"added":0,"exited":0,"alreadyApplied":<a row was found>}`, which `uploadRoster` reads.
+ * It hashes the file part, not the whole body: hashing the whole body would spare only a search of the first
+ * chunk, but its digest is not the file's, so the lookup would never find the submission.
+ * It runs in a child process of its own like the API server (with the same Node flags), so that the two
+ * differ only in what the server does: in the bench process it would share one thread with the client
+ * writing the body, and the bench's heap (each upload's buffers set off full collections of it).
+ */
+export async function startUploadFloorServer(databaseUrl: string): Promise<UploadFloorServer> {
+  const child = fork(__filename, [UPLOAD_FLOOR_FLAG], {
+    execArgv: [...process.execArgv, ...SERVER_NODE_FLAGS],
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+  });
+  const exited = once(child, 'exit');
+  const ready = await Promise.race([once(child, 'message') as Promise<[{ port: number }]>, exited]);
+  if (typeof ready[0] !== 'object' || ready[0] === null) throw new Error(`the upload floor server exited (${String(ready[0])})`);
+  return {
+    port: ready[0].port,
+    async close() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * The bare server itself. Multipart is parsed only as far as hashing the file part needs, for the body
+ * `uploadRoster` builds: the file's content starts after the blank line that ends the `name="file"` part's
+ * headers and, the last part, ends where the closing boundary begins (the last bytes seen are held back
+ * until more arrive). No authentication, no form fields read, no temp file.
+ */
+async function serveUploadFloor(lookup: (hash: string) => Promise<boolean>): Promise<number> {
+  const fileHeader = Buffer.from('name="file"');
+  const server = http.createServer((request, response) => {
+    const answer = (status: number, body: object) => {
+      const text = JSON.stringify(body);
+      response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      response.end(text);
+    };
+    const boundary = /boundary=([^;]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+    const closing = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const hash = createHash('sha256');
+    let head: Buffer | null = Buffer.alloc(0); // the body up to the file's content, until that is found
+    let held: Buffer = Buffer.alloc(0); // the last bytes seen: the closing boundary at the end, else file content
+    request.on('error', () => response.destroy());
+    request.on('data', (chunk: Buffer) => {
+      if (head !== null) {
+        head = Buffer.concat([head, chunk]);
+        const named = head.indexOf(fileHeader);
+        const blank = named < 0 ? -1 : head.indexOf('\r\n\r\n', named);
+        if (blank < 0) return;
+        chunk = head.subarray(blank + 4);
+        head = null;
+      }
+      if (held.length + chunk.length <= closing.length) {
+        held = Buffer.concat([held, chunk]);
+      } else if (chunk.length >= closing.length) {
+        hash.update(held);
+        hash.update(chunk.subarray(0, chunk.length - closing.length));
+        held = chunk.subarray(chunk.length - closing.length);
+      } else {
+        const joined = Buffer.concat([held, chunk]);
+        hash.update(joined.subarray(0, joined.length - closing.length));
+        held = joined.subarray(joined.length - closing.length);
+      }
+    });
+    request.on('end', () => {
+      if (boundary === undefined || head !== null || !held.equals(closing)) {
+        answer(400, { code: 'BAD_USER_INPUT', message: 'not the multipart body uploadRoster sends' });
+        return;
+      }
+      lookup(hash.digest('hex')).then(
+        (found) => answer(200, { added: 0, exited: 0, alreadyApplied: found }),
+        (error: unknown) => answer(500, { code: 'INTERNAL', message: String(error) }),
+      );
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the upload floor server has no port');
+  return address.port;
+}
+
+/** In the child process: one connection, the server, its port to the parent. */
+async function runUploadFloorChild(): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  const port = await serveUploadFloor(
+    async (hash) =>
+      (await client.query('select id from roster_submission where file_hash = $1 order by id desc limit 1', [hash])).rows.length > 0,
+  );
+  process.send!({ port });
+}
+
+if (require.main === module && process.argv.includes(UPLOAD_FLOOR_FLAG)) {
+  runUploadFloorChild().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
 }
