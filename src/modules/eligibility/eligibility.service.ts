@@ -2,7 +2,7 @@ import type { EligibilityContext, PersonFacts } from './eligibility.loader';
 import { requireViewer } from '../../shared/use-case';
 import { yearOf } from '../../shared/dates';
 import { isPolicyYear } from '../../shared/domain';
-import { BadUserInputError, ProblemList } from '../../shared/errors';
+import { ProblemList } from '../../shared/errors';
 import { IdNumber } from '../../shared/id-number';
 import { PeopleQueries } from '../people/people.queries';
 import { checkYear } from '../reports/report-arguments';
@@ -29,10 +29,15 @@ export class EligibilityService {
    * the page comes back as is (no promise per person); a bad year is refused as a promise, like any load.
    */
   forPerson(person: PersonFacts, year: number): EligibilityDecision | Promise<EligibilityDecision> {
-    // Once per person of a page: a policy year goes straight to the loader; only a bad one builds its problem list.
+    // Once per person of a page: a policy year goes straight to the loader; any other year is refused as before.
     if (isPolicyYear(year)) return this.context.loaders.eligibility(year).load(person);
     const problems = new ProblemList();
     checkYear(year, problems);
-    return Promise.reject(new BadUserInputError([...problems.all]));
+    try {
+      problems.throwIfAny();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.context.loaders.eligibility(year).load(person);
   }
 }
