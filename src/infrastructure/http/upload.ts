@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform, type TransformCallback } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
@@ -94,16 +94,29 @@ function receiveParts(parser: busboy.Busboy, reception: Reception, fileField: st
     const uploaded: UploadedFile = { path: temporaryPath, bytes: 0, sha256: '', filename: info.filename ?? '' };
     reception.file = uploaded;
     reception.writes.push(
-      pipeline(stream, counter, createWriteStream(temporaryPath)).then(
-        () => {
-          uploaded.bytes = counter.bytes;
-          uploaded.sha256 = counter.hash.digest('hex');
-          return null;
-        },
-        (error: unknown) => error as Error,
-      ),
+      writeToFile(stream, counter, temporaryPath).then((error) => {
+        if (error !== null) return error;
+        uploaded.bytes = counter.bytes;
+        uploaded.sha256 = counter.hash.digest('hex');
+        return null;
+      }),
     );
   });
+}
+
+/**
+ * Streams `source` through `through` into a new file at `target`. Settles (never rejects: the error is the
+ * value) only once the file is closed. A pipeline alone rejects as soon as the source fails, while the file's
+ * open() may still be waiting in libuv's thread pool: removing the file then and letting that open complete
+ * afterwards left a temporary upload behind for good (seen in CI under load).
+ */
+export function writeToFile(source: Readable, through: Transform, target: string): Promise<Error | null> {
+  const file = createWriteStream(target);
+  const closed = new Promise<void>((resolve) => file.once('close', resolve));
+  return pipeline(source, through, file).then(
+    () => closed.then(() => null),
+    (error: unknown) => closed.then(() => error as Error),
+  );
 }
 
 function createParser(request: Request, maxBytes: number): busboy.Busboy {
