@@ -61,6 +61,8 @@ export class AuditQueries {
         ${event.operation}::text, ${event.personIds}::int[], ${event.idNumbers ?? []}::text[], ${event.details === null ? null : JSON.stringify(event.details)}::jsonb)`,
     );
     // The log is given an uncounted runner: a background write, not one of a request's statements.
+    // id_number is character(18): compared with text it is cast to text and its index cannot be used (a read of
+    // every person per write); compared as bpchar (no length: nothing truncated) the lookup uses the index.
     await this.db.execute(sql`
       insert into audit_event (at, subject, department, county, action, operation, person_count, person_ids, details)
       select resolved.at, resolved.subject, resolved.department, resolved.county, resolved.action, resolved.operation,
@@ -69,7 +71,7 @@ export class AuditQueries {
         select listed.at, listed.subject, listed.department, listed.county, listed.action, listed.operation, listed.details,
                case when cardinality(listed.id_numbers) = 0 then listed.ids
                     else listed.ids || array(select person.id from person
-                                             where person.id_number = any(listed.id_numbers) and person.id <> all(listed.ids)
+                                             where person.id_number = any(listed.id_numbers::bpchar[]) and person.id <> all(listed.ids)
                                              order by person.id) end as ids
         from (values ${sql.join(rows, ', ')}) as listed(at, subject, department, county, action, operation, ids, id_numbers, details)
       ) resolved`);

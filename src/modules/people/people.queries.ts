@@ -67,11 +67,14 @@ export class PeopleQueries {
     return row ?? null;
   }
 
-  /** The viewer's persons among these ID numbers, in one statement (Federation's entity batches). */
+  /**
+   * The viewer's persons among these ID numbers, in one statement (Federation's entity batches). The numbers are
+   * checked ones (18 characters): as char(18) they match the column's type and its index (as text[] they read every person).
+   */
   findVisibleMany(viewer: Viewer, idNumbers: readonly string[], currentYear: number): Promise<PersonRow[]> {
     return this.db.rows<PersonRow>(sql`
       select ${PERSON_COLUMNS} from person
-      where person.id_number = any(${[...idNumbers]}::text[]) and ${visiblePersonPredicate(viewer, PERSON, currentYear)}`);
+      where person.id_number = any(${[...idNumbers]}::char(18)[]) and ${visiblePersonPredicate(viewer, PERSON, currentYear)}`);
   }
 
   /** One page in id order (keyset), plus one extra row to tell whether another page follows. */
