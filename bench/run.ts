@@ -132,6 +132,21 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
+/**
+ * `runs` rounds of one timed call of each side, the order rotated each round (A B C, B C A, …) so that no side always
+ * runs right after another's garbage or cache misses; each side's times in ms, in round order.
+ */
+async function timedRounds(runs: number, sides: ReadonlyArray<() => Promise<unknown>>): Promise<number[][]> {
+  const times = sides.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    for (let step = 0; step < sides.length; step++) {
+      const side = (round + step) % sides.length;
+      times[side]!.push(await timed(sides[side]!));
+    }
+  }
+  return times;
+}
+
 /** A, B, A, B…: `runs` timed calls of each after one warm-up call each; medians in ms. */
 async function interleaved(
   runs: number,
@@ -140,18 +155,7 @@ async function interleaved(
 ): Promise<{ a: number; b: number; bestA: number; bestB: number; rounds: number }> {
   await a();
   await b();
-  const as: number[] = [];
-  const bs: number[] = [];
-  for (let round = 0; round < runs; round++) {
-    // Alternate who goes first, so neither always runs right after the other's garbage or cache misses.
-    if (round % 2 === 0) {
-      as.push(await timed(a));
-      bs.push(await timed(b));
-    } else {
-      bs.push(await timed(b));
-      as.push(await timed(a));
-    }
-  }
+  const [as, bs] = (await timedRounds(runs, [a, b])) as [number[], number[]];
   return { a: median(as), b: median(bs), bestA: Math.min(...as), bestB: Math.min(...bs), rounds: runs };
 }
 
@@ -564,25 +568,19 @@ async function main(): Promise<void> {
       // with 5 to it (after one untimed call to it), medians. The file is unchanged: each answers alreadyApplied.
       // The in-process read + hash + lookup is timed in the same rounds too: once alone, it swung 11 → 45 ms.
       const floorServer = await startUploadFloorServer(url);
-      const apiRunsMs: number[] = [];
-      const uploadFloorRunsMs: number[] = [];
-      const hashRunsMs: number[] = [];
+      let apiRunsMs: number[] = [];
+      let uploadFloorRunsMs: number[] = [];
+      let hashRunsMs: number[] = [];
       let uploadFloorAnswer: Awaited<ReturnType<typeof uploadRoster>> = { status: 0 };
       try {
         uploadFloorAnswer = await uploadRoster(floorServer.port, civilToken, csv, target);
         const toApi = () => uploadRoster(aid.port, civilToken, csv, target);
         const toFloor = () => uploadRoster(floorServer.port, civilToken, csv, target);
-        for (let round = 0; round < 5; round++) {
-          // Alternate who goes first, as interleaved() does.
-          if (round % 2 === 0) {
-            apiRunsMs.push(await timed(toApi));
-            uploadFloorRunsMs.push(await timed(toFloor));
-          } else {
-            uploadFloorRunsMs.push(await timed(toFloor));
-            apiRunsMs.push(await timed(toApi));
-          }
-          hashRunsMs.push(await timed(hashAndLookUp));
-        }
+        [apiRunsMs, uploadFloorRunsMs, hashRunsMs] = (await timedRounds(5, [toApi, toFloor, hashAndLookUp])) as [
+          number[],
+          number[],
+          number[],
+        ];
       } finally {
         await floorServer.close();
       }
